@@ -1,0 +1,41 @@
+# Custos — the two commands of the README, and a few more for developers.
+#
+#   make run    install missing Debian packages, build, initialise a vault
+#               under ./var (once) and serve it on 127.0.0.1:8443
+#   make test   install, build (release and ASan/UBSan), run every test
+#   make bench  run the benchmarks and print their figures
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+
+.PHONY: run test bench deps build build-asan unit clean
+
+deps:
+	@installer/install-deps.sh installer/packages.txt
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCUSTOS_SANITIZE=ON \
+	  -DCUSTOS_TESTONLY_PLAINTEXT_DOWNLOAD=ON -DCUSTOS_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+run: build
+	@installer/dev-run.sh $(BUILD)
+
+test: build build-asan
+	@echo "== tests, release build =="
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	@echo "== tests, AddressSanitizer + UBSan build =="
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 900
+
+bench: build
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

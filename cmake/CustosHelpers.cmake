@@ -1,0 +1,59 @@
+# The small CMake vocabulary every Custos target is declared with.
+#
+#   custos_library(NAME name SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
+#       A static library whose public headers live in <dir>/include.
+#   custos_program(NAME name SOURCES ... [DEPS ...])
+#       An executable installed to bin/.
+#   custos_test(NAME name SOURCES ... [DEPS ...] [LABELS ...])
+#       A GoogleTest executable registered with ctest.
+#
+# Everything links custos_options, which carries the language level, the
+# warnings that are errors, hardening flags and (optionally) sanitizers.
+
+add_library(custos_options INTERFACE)
+target_compile_features(custos_options INTERFACE cxx_std_23)
+target_compile_options(custos_options INTERFACE
+  -Wall -Wextra -Werror -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Wnull-dereference -Wimplicit-fallthrough
+  -fstack-protector-strong -fstack-clash-protection -fcf-protection
+  $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+target_link_options(custos_options INTERFACE -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
+
+if(CUSTOS_SANITIZE)
+  target_compile_options(custos_options INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(custos_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+if(CUSTOS_TESTONLY_PLAINTEXT_DOWNLOAD)
+  target_compile_definitions(custos_options INTERFACE CUSTOS_TESTONLY_PLAINTEXT_DOWNLOAD=1)
+endif()
+
+function(custos_library)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${ARG_NAME} STATIC ${ARG_SOURCES})
+  target_include_directories(${ARG_NAME}
+    PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${ARG_NAME} PUBLIC custos_options ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+function(custos_program)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS})
+  set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+  install(TARGETS ${ARG_NAME} RUNTIME DESTINATION bin)
+endfunction()
+
+function(custos_test)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_include_directories(${ARG_NAME} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  gtest_discover_tests(${ARG_NAME}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "${ARG_LABELS}"
+               ENVIRONMENT "CUSTOS_BIN_DIR=${CMAKE_BINARY_DIR}/bin;CUSTOS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

@@ -1,0 +1,34 @@
+// Small, careful file operations for keys, tokens and configuration:
+// atomic replacement (write a temporary, fsync, rename, fsync the folder) so
+// a crash leaves either the old or the new file, never half of one, and
+// explicit permission modes so secrets are 0600 from their first byte.
+//
+// Thread-safety: pure functions over the file system.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <sys/types.h>
+
+#include "custos/platform/encoding.hpp"
+#include "custos/platform/secret.hpp"
+
+namespace custos::files {
+
+// Writes `data` to `path` atomically with permission bits `mode`.
+Result<void> write_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
+                          mode_t mode);
+inline Result<void> write_atomic(const std::filesystem::path& path, std::string_view text, mode_t mode) {
+  return write_atomic(path, as_bytes(text), mode);
+}
+
+// Reads a whole (small) file. Fails with not_found or io.
+Result<std::string> read_text(const std::filesystem::path& path);
+// Reads a secret file, refusing one that group or others may read.
+Result<Secret> read_secret(const std::filesystem::path& path);
+
+// Creates `path` (and parents) when missing, then sets `mode` on it.
+Result<void> make_private_dir(const std::filesystem::path& path, mode_t mode = 0700);
+
+}  // namespace custos::files

@@ -1,0 +1,75 @@
+#include "custos/platform/secret.hpp"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+namespace custos {
+namespace {
+// libsodium must be initialised before first use (CPU feature detection,
+// the CSPRNG); doing it at load time means no caller can forget it.
+[[maybe_unused]] const bool kSodiumReady = sodium_init() >= 0;
+}  // namespace
+
+Secret::Secret(std::size_t size) : size_(size) {
+  if (size == 0) return;
+  data_ = static_cast<std::uint8_t*>(sodium_malloc(size));
+  // Like operator new: an allocation failure here is not recoverable in any
+  // useful way, and continuing with a null secret would be worse.
+  if (data_ == nullptr) std::abort();
+  sodium_memzero(data_, size);
+}
+
+Secret Secret::from_bytes(std::span<const std::uint8_t> bytes) {
+  Secret secret(bytes.size());
+  if (!bytes.empty()) std::memcpy(secret.data_, bytes.data(), bytes.size());
+  return secret;
+}
+
+Secret Secret::from_string(std::string_view text) {
+  return from_bytes({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+Secret Secret::random(std::size_t size) {
+  Secret secret(size);
+  if (size != 0) randombytes_buf(secret.data_, size);
+  return secret;
+}
+
+Secret::Secret(Secret&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+Secret& Secret::operator=(Secret&& other) noexcept {
+  if (this != &other) {
+    release();
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+Secret::~Secret() { release(); }
+
+Secret Secret::clone() const { return from_bytes(unsafe_bytes()); }
+
+bool Secret::equals(const Secret& other) const noexcept {
+  if (size_ != other.size_) return false;
+  if (size_ == 0) return true;
+  return sodium_memcmp(data_, other.data_, size_) == 0;
+}
+
+void Secret::release() noexcept {
+  // sodium_free wipes the region before unmapping it.
+  if (data_ != nullptr) sodium_free(data_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
+Result<void> init_crypto() {
+  if (sodium_init() < 0) return fail(ErrorCode::crypto, "libsodium could not be initialised");
+  return ok();
+}
+
+}  // namespace custos

@@ -1,0 +1,48 @@
+#include "custos/platform/secret.hpp"
+
+#include <gtest/gtest.h>
+
+namespace custos {
+namespace {
+
+TEST(Secret, FromStringKeepsBytes) {
+  const auto secret = Secret::from_string("hunter2");
+  EXPECT_EQ(secret.size(), 7u);
+  EXPECT_EQ(secret.unsafe_view(), "hunter2");
+}
+
+TEST(Secret, EqualsIsByContent) {
+  EXPECT_TRUE(Secret::from_string("abc").equals(Secret::from_string("abc")));
+  EXPECT_FALSE(Secret::from_string("abc").equals(Secret::from_string("abd")));
+  EXPECT_FALSE(Secret::from_string("abc").equals(Secret::from_string("abcd")));
+  EXPECT_TRUE(Secret().equals(Secret()));
+}
+
+TEST(Secret, MoveLeavesSourceEmpty) {
+  auto a = Secret::from_string("key");
+  Secret b = std::move(a);
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): the contract under test
+  EXPECT_EQ(b.unsafe_view(), "key");
+}
+
+TEST(Secret, RandomSecretsDiffer) {
+  const auto a = Secret::random(32);
+  const auto b = Secret::random(32);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_FALSE(a.equals(b));
+}
+
+TEST(Secret, CloneIsIndependent) {
+  auto a = Secret::from_string("xyz");
+  auto b = a.clone();
+  a.unsafe_bytes()[0] = 'q';
+  EXPECT_EQ(b.unsafe_view(), "xyz");
+}
+
+TEST(Secret, InitIsIdempotent) {
+  EXPECT_TRUE(init_crypto().has_value());
+  EXPECT_TRUE(init_crypto().has_value());
+}
+
+}  // namespace
+}  // namespace custos
