@@ -9,9 +9,11 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: run test bench deps build build-asan unit clean
+.PHONY: run test bench deps build build-asan build-fuzz fuzz clean
 
 deps:
 	@installer/install-deps.sh installer/packages.txt
@@ -25,14 +27,26 @@ build-asan: deps
 	  -DCUSTOS_TESTONLY_PLAINTEXT_DOWNLOAD=ON -DCUSTOS_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# The fuzzing build: clang-16 with libc++ (clang cannot use GCC 12's
+# std::expected), parsers and their fuzz targets only.
+build-fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCUSTOS_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-16 $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: build-fuzz
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 run: build
 	@installer/dev-run.sh $(BUILD)
 
-test: build build-asan
+test: build build-asan build-fuzz
 	@echo "== tests, release build =="
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 	@echo "== tests, AddressSanitizer + UBSan build =="
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 900
+	@echo "== fuzzing, $(FUZZ_SECONDS) s per target =="
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: build
 	@bench/run.sh $(BUILD)

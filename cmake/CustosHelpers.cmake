@@ -6,6 +6,10 @@
 #       An executable installed to bin/.
 #   custos_test(NAME name SOURCES ... [DEPS ...] [LABELS ...])
 #       A GoogleTest executable registered with ctest.
+#   custos_fuzz_target(NAME name SOURCES ... [DEPS ...] CORPUS dir)
+#       A libFuzzer entry point (LLVMFuzzerTestOneInput). In ordinary builds it
+#       becomes <name>_replay, run by ctest over every file of the corpus; in
+#       the fuzzing build (CUSTOS_FUZZ) it is a real libFuzzer binary.
 #
 # Everything links custos_options, which carries the language level, the
 # warnings that are errors, hardening flags and (optionally) sanitizers.
@@ -18,6 +22,19 @@ target_compile_options(custos_options INTERFACE
   -fstack-protector-strong -fstack-clash-protection -fcf-protection
   $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
 target_link_options(custos_options INTERFACE -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
+
+if(CUSTOS_FUZZ)
+  target_compile_options(custos_options INTERFACE -stdlib=libc++ -fsanitize=address,undefined
+    -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-unused-command-line-argument)
+  target_link_options(custos_options INTERFACE -stdlib=libc++ -fsanitize=address,undefined)
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libclang_rt.fuzzer-x86_64.a
+    OUTPUT_VARIABLE CUSTOS_LIBFUZZER_RUNTIME OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT EXISTS "${CUSTOS_LIBFUZZER_RUNTIME}")
+    execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-resource-dir
+      OUTPUT_VARIABLE resource_dir OUTPUT_STRIP_TRAILING_WHITESPACE)
+    set(CUSTOS_LIBFUZZER_RUNTIME "${resource_dir}/lib/linux/libclang_rt.fuzzer-x86_64.a")
+  endif()
+endif()
 
 if(CUSTOS_SANITIZE)
   target_compile_options(custos_options INTERFACE
@@ -48,6 +65,9 @@ endfunction()
 
 function(custos_test)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(CUSTOS_FUZZ)
+    return()  # the fuzzing build has no GoogleTest (different C++ library)
+  endif()
   add_executable(${ARG_NAME} ${ARG_SOURCES})
   target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${ARG_NAME} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -56,4 +76,24 @@ function(custos_test)
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS "${ARG_LABELS}"
                ENVIRONMENT "CUSTOS_BIN_DIR=${CMAKE_BINARY_DIR}/bin;CUSTOS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+function(custos_fuzz_target)
+  cmake_parse_arguments(ARG "" "NAME;CORPUS" "SOURCES;DEPS" ${ARGN})
+  if(CUSTOS_FUZZ)
+    add_executable(${ARG_NAME} ${ARG_SOURCES})
+    target_compile_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer-no-link)
+    # libFuzzer's runtime is built against libstdc++ while our code uses
+    # libc++ in this build: link that runtime and libstdc++ explicitly.
+    target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS}
+      ${CUSTOS_LIBFUZZER_RUNTIME} -l:libstdc++.so.6)
+    set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+    set_property(GLOBAL APPEND PROPERTY CUSTOS_FUZZ_TARGETS "${ARG_NAME}:${ARG_CORPUS}")
+  else()
+    add_executable(${ARG_NAME}_replay ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    target_link_libraries(${ARG_NAME}_replay PRIVATE custos_options ${ARG_DEPS})
+    set_target_properties(${ARG_NAME}_replay PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    add_test(NAME ${ARG_NAME}_corpus_replay COMMAND ${ARG_NAME}_replay ${ARG_CORPUS})
+    set_tests_properties(${ARG_NAME}_corpus_replay PROPERTIES LABELS fuzz-replay)
+  endif()
 endfunction()
