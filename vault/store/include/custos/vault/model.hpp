@@ -1,0 +1,161 @@
+// The vault's domain values: roles, classification levels, departments,
+// users, sessions, documents, grants and audit records, as the store keeps
+// them. Plain values; no behaviour beyond parsing and naming.
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "custos/platform/encoding.hpp"
+#include "custos/platform/timestamp.hpp"
+
+namespace custos::vault {
+
+using Id = std::int64_t;
+
+// The roles of the design. `unknown` is what an unreadable name parses to; it
+// is never granted anything.
+enum class Role : std::uint8_t {
+  it_engineer, project_lead, info_clerk, dept_manager, general_manager, auditor, unknown,
+};
+std::string_view to_string(Role role) noexcept;
+Role role_from_string(std::string_view text) noexcept;
+const std::vector<Role>& all_roles();
+
+// A small set of roles (a user has one or more).
+class RoleSet {
+ public:
+  RoleSet() = default;
+  RoleSet(std::initializer_list<Role> roles) {
+    for (auto role : roles) add(role);
+  }
+  void add(Role role) { bits_ |= bit(role); }
+  bool has(Role role) const { return (bits_ & bit(role)) != 0; }
+  bool intersects(RoleSet other) const { return (bits_ & other.bits_) != 0; }
+  bool empty() const { return bits_ == 0; }
+  std::vector<Role> list() const;
+  std::uint32_t bits() const { return bits_; }
+  static RoleSet from_bits(std::uint32_t bits) {
+    RoleSet set;
+    set.bits_ = bits & ((1u << static_cast<unsigned>(Role::unknown)) - 1);
+    return set;
+  }
+
+ private:
+  static std::uint32_t bit(Role role) {
+    return role == Role::unknown ? 0 : 1u << static_cast<unsigned>(role);
+  }
+  std::uint32_t bits_ = 0;
+};
+
+// Classification levels: 秘密 secret, 机密 confidential, 绝密 top secret.
+enum class Level : std::uint8_t { secret, confidential, top_secret, unknown };
+std::string_view to_string(Level level) noexcept;
+Level level_from_string(std::string_view text) noexcept;
+
+struct Department {
+  Id id = 0;
+  std::string name;
+  UnixSeconds created_at = 0;
+};
+
+struct User {
+  Id id = 0;
+  std::string name;          // login name, unique
+  std::string display_name;
+  Id department_id = 0;
+  std::string department;    // the department's name
+  RoleSet roles;
+  bool disabled = false;
+  std::string password_hash; // Argon2id string; never leaves the server
+  int failed_logins = 0;
+  UnixSeconds locked_until = 0;
+  UnixSeconds created_at = 0;
+};
+
+struct Session {
+  std::string token_hash;    // hex SHA-256 of the bearer token; the token itself is never stored
+  Id user_id = 0;
+  UnixSeconds created_at = 0;
+  UnixSeconds last_seen_at = 0;
+  UnixSeconds expires_at = 0;  // absolute expiry
+  std::string source;          // the client address at login
+};
+
+enum class DocumentState : std::uint8_t { uploading, active, destroyed, unknown };
+std::string_view to_string(DocumentState state) noexcept;
+DocumentState document_state_from_string(std::string_view text) noexcept;
+
+struct Document {
+  Id id = 0;
+  std::string title;
+  Level level = Level::unknown;
+  Id department_id = 0;
+  std::string department;
+  std::string filename;
+  std::string content_type;
+  std::uint64_t size = 0;          // plaintext bytes
+  std::uint32_t version = 1;
+  Id uploaded_by = 0;
+  std::string uploaded_by_name;
+  UnixSeconds created_at = 0;
+  DocumentState state = DocumentState::unknown;
+  std::string content_sha256;      // hex digest of the plaintext, for integrity checks
+  Bytes wrapped_key;               // the data key sealed by the vault key
+  Bytes stream_header;             // crypto_secretstream header
+  std::uint32_t chunk_count = 0;
+};
+
+struct Grant {
+  Id id = 0;
+  Id document_id = 0;
+  std::string document_title;
+  Id grantee_id = 0;
+  std::string grantee;
+  Id granted_by = 0;
+  std::string granted_by_name;
+  UnixSeconds created_at = 0;
+  UnixSeconds expires_at = 0;
+  std::optional<UnixSeconds> revoked_at;
+  std::string revoked_by_name;
+  bool live(UnixSeconds now) const { return !revoked_at && now < expires_at; }
+};
+
+enum class Outcome : std::uint8_t { allowed, refused };
+std::string_view to_string(Outcome outcome) noexcept;
+
+// One decision the vault made: who asked for what, from where, and what it
+// answered, with the reason. Shaped to become a leaf of the tamper-evident
+// log: every field is part of the canonical record.
+struct AuditRecord {
+  Id seq = 0;                  // assigned by the store, gap-free
+  UnixSeconds time = 0;
+  std::string request_id;
+  std::optional<Id> actor_id;
+  std::string actor;           // user name, or "" when unauthenticated
+  std::string source;          // client address
+  std::string action;          // e.g. "document.upload", "grant.create", "session.login"
+  std::string target;          // e.g. "document:12", "user:alice"
+  Outcome outcome = Outcome::refused;
+  std::string reason;          // why (error code, or "ok" / the rule that allowed it)
+  std::string detail;          // compact JSON with further fields; no customer content
+};
+
+// Filters for listing audit records (all optional).
+struct AuditQuery {
+  std::optional<std::string> actor;
+  std::optional<std::string> action;
+  std::optional<std::string> target;
+  std::optional<Outcome> outcome;
+  std::optional<UnixSeconds> since;
+  std::optional<UnixSeconds> until;
+  Id after_seq = 0;
+  int limit = 100;
+};
+
+}  // namespace custos::vault

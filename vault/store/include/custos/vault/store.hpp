@@ -1,0 +1,123 @@
+// The vault's store: every persistent fact of the vault behind one
+// interface, so that the embedded SQLite store and (later) PostgreSQL serve
+// the same services and pass the same tests.
+//
+// All access goes through a Transaction. Write transactions enforce the
+// vault's first rule at the lowest level: a write transaction commits only if
+// it appended at least one audit record, and the audit record commits or fails
+// with the action — an action that cannot be audited does not happen.
+//
+// Thread-safety: a Store may be used from many threads; each Transaction
+// belongs to the thread that began it and must end (commit or destruction,
+// which rolls back) before that thread begins another.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "custos/platform/error.hpp"
+#include "custos/vault/model.hpp"
+
+namespace custos::vault {
+
+enum class TxMode { read, write };
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // --- departments
+  virtual Result<Department> insert_department(std::string_view name, UnixSeconds now) = 0;
+  virtual Result<Department> department_by_name(std::string_view name) = 0;
+  virtual Result<std::vector<Department>> list_departments() = 0;
+
+  // --- users (lookups of a missing user fail with not_found)
+  virtual Result<User> insert_user(const User& user) = 0;
+  virtual Result<User> user_by_name(std::string_view name) = 0;
+  virtual Result<User> user_by_id(Id id) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Result<void> update_login_state(Id user, int failed_logins, UnixSeconds locked_until) = 0;
+  virtual Result<void> set_disabled(Id user, bool disabled) = 0;
+  virtual Result<void> set_password_hash(Id user, const std::string& hash) = 0;
+
+  // --- sessions, keyed by the hash of their token
+  virtual Result<void> insert_session(const Session& session) = 0;
+  virtual Result<Session> session_by_hash(std::string_view token_hash) = 0;
+  virtual Result<void> touch_session(std::string_view token_hash, UnixSeconds now) = 0;
+  virtual Result<void> delete_session(std::string_view token_hash) = 0;
+  virtual Result<void> delete_sessions_of(Id user) = 0;
+  virtual Result<void> delete_expired_sessions(UnixSeconds idle_before, UnixSeconds now) = 0;
+
+  // --- documents and their encrypted chunks
+  // Inserts a document in state `uploading`; its id is assigned.
+  virtual Result<Document> insert_document(const Document& document) = 0;
+  virtual Result<void> insert_chunk(Id document, std::uint32_t index, std::span<const std::uint8_t> sealed) = 0;
+  virtual Result<void> activate_document(Id document, std::uint64_t size, std::uint32_t chunks,
+                                         const std::string& content_sha256) = 0;
+  // Removes a document's row and every chunk (an aborted upload).
+  virtual Result<void> delete_document(Id document) = 0;
+  virtual Result<Document> document_by_id(Id document) = 0;
+  // Active documents, of one department or all.
+  virtual Result<std::vector<Document>> list_documents(std::optional<Id> department) = 0;
+  virtual Result<Bytes> chunk(Id document, std::uint32_t index) = 0;
+  virtual Result<std::vector<Id>> incomplete_uploads() = 0;
+
+  // --- grants
+  virtual Result<Grant> insert_grant(const Grant& grant) = 0;
+  virtual Result<Grant> grant_by_id(Id grant) = 0;
+  virtual Result<std::vector<Grant>> grants_of_document(Id document) = 0;
+  // Grants to a user on active documents; only live ones when `now` is given.
+  virtual Result<std::vector<Grant>> grants_of_user(Id user, std::optional<UnixSeconds> live_at) = 0;
+  virtual Result<std::optional<Grant>> live_grant(Id document, Id user, UnixSeconds now) = 0;
+  virtual Result<void> revoke_grant(Id grant, Id by, UnixSeconds now) = 0;
+
+  // --- audit
+  // Appends a record (its seq is assigned) and counts it for the commit rule.
+  Result<Id> append_audit(const AuditRecord& record) {
+    auto seq = do_append_audit(record);
+    if (seq) ++audit_records_;
+    return seq;
+  }
+  virtual Result<std::vector<AuditRecord>> list_audit(const AuditQuery& query) = 0;
+
+  // Commits. A write transaction with no audit record is refused (internal
+  // error) and rolled back.
+  Result<void> commit() {
+    if (mode_ == TxMode::write && audit_records_ == 0) {
+      return fail(ErrorCode::internal, "refusing to commit a write that left no audit record");
+    }
+    return do_commit();
+  }
+
+ protected:
+  explicit Transaction(TxMode mode) : mode_(mode) {}
+  virtual Result<Id> do_append_audit(const AuditRecord& record) = 0;
+  virtual Result<void> do_commit() = 0;
+
+ private:
+  TxMode mode_;
+  int audit_records_ = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<std::unique_ptr<Transaction>> begin(TxMode mode) = 0;
+};
+
+// Runs `body(Transaction&)` (returning Result<T>) in a transaction and
+// commits when it succeeds; any failure rolls everything back.
+template <class Body>
+auto transact(Store& store, TxMode mode, Body&& body) -> decltype(body(std::declval<Transaction&>())) {
+  auto tx = store.begin(mode);
+  if (!tx) return std::unexpected(std::move(tx).error());
+  auto result = body(**tx);
+  if (!result) return result;
+  if (auto committed = (*tx)->commit(); !committed) return std::unexpected(std::move(committed).error());
+  return result;
+}
+
+}  // namespace custos::vault

@@ -1,0 +1,103 @@
+#include "sqlite/migrations.hpp"
+
+#include <array>
+
+namespace custos::vault::sqlite {
+namespace {
+
+// Version 1: departments, users, sessions, documents and chunks, grants and
+// the audit table. Audit rows may only be inserted: triggers refuse UPDATE
+// and DELETE, so even a bug in the vault cannot rewrite history (the Merkle
+// log on top makes any rewrite outside SQLite detectable).
+constexpr const char* kV1 = R"sql(
+CREATE TABLE departments (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT NOT NULL UNIQUE,
+  display_name   TEXT NOT NULL,
+  department_id  INTEGER NOT NULL REFERENCES departments(id),
+  roles          INTEGER NOT NULL,
+  disabled       INTEGER NOT NULL DEFAULT 0,
+  password_hash  TEXT NOT NULL,
+  failed_logins  INTEGER NOT NULL DEFAULT 0,
+  locked_until   INTEGER NOT NULL DEFAULT 0,
+  created_at     INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash    TEXT PRIMARY KEY,
+  user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at    INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  source        TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE documents (
+  id              INTEGER PRIMARY KEY,
+  title           TEXT NOT NULL,
+  level           TEXT NOT NULL CHECK (level IN ('secret', 'confidential', 'top_secret')),
+  department_id   INTEGER NOT NULL REFERENCES departments(id),
+  filename        TEXT NOT NULL,
+  content_type    TEXT NOT NULL,
+  size            INTEGER NOT NULL DEFAULT 0,
+  version         INTEGER NOT NULL,
+  uploaded_by     INTEGER NOT NULL REFERENCES users(id),
+  created_at      INTEGER NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('uploading', 'active', 'destroyed')),
+  content_sha256  TEXT NOT NULL DEFAULT '',
+  wrapped_key     BLOB NOT NULL,
+  stream_header   BLOB NOT NULL,
+  chunk_count     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX documents_by_department ON documents(department_id, state);
+CREATE TABLE document_chunks (
+  document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  idx          INTEGER NOT NULL,
+  data         BLOB NOT NULL,
+  UNIQUE (document_id, idx)
+);
+CREATE TABLE grants (
+  id           INTEGER PRIMARY KEY,
+  document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  grantee_id   INTEGER NOT NULL REFERENCES users(id),
+  granted_by   INTEGER NOT NULL REFERENCES users(id),
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  revoked_at   INTEGER,
+  revoked_by   INTEGER REFERENCES users(id)
+);
+CREATE INDEX grants_by_grantee ON grants(grantee_id, document_id);
+CREATE INDEX grants_by_document ON grants(document_id);
+CREATE TABLE audit_events (
+  seq         INTEGER PRIMARY KEY,
+  time        INTEGER NOT NULL,
+  request_id  TEXT NOT NULL,
+  actor_id    INTEGER,
+  actor       TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  target      TEXT NOT NULL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('allowed', 'refused')),
+  reason      TEXT NOT NULL,
+  detail      TEXT NOT NULL
+);
+CREATE INDEX audit_by_time ON audit_events(time);
+CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "users, sessions, documents, grants, audit events", kV1},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+}  // namespace custos::vault::sqlite

@@ -1,0 +1,488 @@
+#include "custos/vault/sqlite_store.hpp"
+
+#include <mutex>
+
+#include "sqlite/database.hpp"
+#include "sqlite/migrations.hpp"
+
+namespace custos::vault {
+namespace {
+
+using sqlite::Database;
+using sqlite::Statement;
+
+// Propagates a store error out of a function returning Result<...>.
+#define TRY_STMT(var, expr)                         \
+  auto var##_result = (expr);                       \
+  if (!var##_result) return fail(var##_result.error()); \
+  auto& var = *var##_result
+
+constexpr const char* kUserColumns =
+    "SELECT u.id, u.name, u.display_name, u.department_id, d.name, u.roles, u.disabled, "
+    "u.password_hash, u.failed_logins, u.locked_until, u.created_at FROM users u "
+    "JOIN departments d ON d.id = u.department_id ";
+
+User read_user(const Statement& s) {
+  User u;
+  u.id = s.integer(0);
+  u.name = s.text(1);
+  u.display_name = s.text(2);
+  u.department_id = s.integer(3);
+  u.department = s.text(4);
+  u.roles = RoleSet::from_bits(static_cast<std::uint32_t>(s.integer(5)));
+  u.disabled = s.integer(6) != 0;
+  u.password_hash = s.text(7);
+  u.failed_logins = static_cast<int>(s.integer(8));
+  u.locked_until = s.integer(9);
+  u.created_at = s.integer(10);
+  return u;
+}
+
+constexpr const char* kDocumentColumns =
+    "SELECT doc.id, doc.title, doc.level, doc.department_id, d.name, doc.filename, doc.content_type, "
+    "doc.size, doc.version, doc.uploaded_by, u.name, doc.created_at, doc.state, doc.content_sha256, "
+    "doc.wrapped_key, doc.stream_header, doc.chunk_count FROM documents doc "
+    "JOIN departments d ON d.id = doc.department_id JOIN users u ON u.id = doc.uploaded_by ";
+
+Document read_document(const Statement& s) {
+  Document doc;
+  doc.id = s.integer(0);
+  doc.title = s.text(1);
+  doc.level = level_from_string(s.text(2));
+  doc.department_id = s.integer(3);
+  doc.department = s.text(4);
+  doc.filename = s.text(5);
+  doc.content_type = s.text(6);
+  doc.size = static_cast<std::uint64_t>(s.integer(7));
+  doc.version = static_cast<std::uint32_t>(s.integer(8));
+  doc.uploaded_by = s.integer(9);
+  doc.uploaded_by_name = s.text(10);
+  doc.created_at = s.integer(11);
+  doc.state = document_state_from_string(s.text(12));
+  doc.content_sha256 = s.text(13);
+  doc.wrapped_key = s.blob(14);
+  doc.stream_header = s.blob(15);
+  doc.chunk_count = static_cast<std::uint32_t>(s.integer(16));
+  return doc;
+}
+
+constexpr const char* kGrantColumns =
+    "SELECT g.id, g.document_id, doc.title, g.grantee_id, gu.name, g.granted_by, bu.name, "
+    "g.created_at, g.expires_at, g.revoked_at, COALESCE(ru.name, '') FROM grants g "
+    "JOIN documents doc ON doc.id = g.document_id JOIN users gu ON gu.id = g.grantee_id "
+    "JOIN users bu ON bu.id = g.granted_by LEFT JOIN users ru ON ru.id = g.revoked_by ";
+
+Grant read_grant(const Statement& s) {
+  Grant g;
+  g.id = s.integer(0);
+  g.document_id = s.integer(1);
+  g.document_title = s.text(2);
+  g.grantee_id = s.integer(3);
+  g.grantee = s.text(4);
+  g.granted_by = s.integer(5);
+  g.granted_by_name = s.text(6);
+  g.created_at = s.integer(7);
+  g.expires_at = s.integer(8);
+  if (!s.is_null(9)) g.revoked_at = s.integer(9);
+  g.revoked_by_name = s.text(10);
+  return g;
+}
+
+AuditRecord read_audit(const Statement& s) {
+  AuditRecord r;
+  r.seq = s.integer(0);
+  r.time = s.integer(1);
+  r.request_id = s.text(2);
+  if (!s.is_null(3)) r.actor_id = s.integer(3);
+  r.actor = s.text(4);
+  r.source = s.text(5);
+  r.action = s.text(6);
+  r.target = s.text(7);
+  r.outcome = s.text(8) == "allowed" ? Outcome::allowed : Outcome::refused;
+  r.reason = s.text(9);
+  r.detail = s.text(10);
+  return r;
+}
+
+// Runs a query expected to yield one row, read by `reader`.
+template <class Reader>
+auto one_row(Result<Statement> stmt, Reader reader, const char* missing)
+    -> Result<decltype(reader(std::declval<const Statement&>()))> {
+  if (!stmt) return fail(stmt.error());
+  auto row = stmt->step();
+  if (!row) return fail(row.error());
+  if (!*row) return fail(ErrorCode::not_found, missing);
+  return reader(*stmt);
+}
+
+template <class Reader>
+auto all_rows(Statement& stmt, Reader reader) -> Result<std::vector<decltype(reader(stmt))>> {
+  std::vector<decltype(reader(stmt))> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.push_back(reader(stmt));
+  }
+}
+
+class SqliteStore;
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(TxMode mode, Database& db, std::unique_lock<std::mutex> lock)
+      : Transaction(mode), db_(db), lock_(std::move(lock)) {}
+  ~SqliteTransaction() override {
+    if (!done_) (void)db_.exec("ROLLBACK");
+  }
+
+  Result<Department> insert_department(std::string_view name, UnixSeconds now) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO departments (name, created_at) VALUES (?, ?)"));
+    s.bind(1, name).bind(2, now);
+    if (auto r = s.run(); !r) {
+      if (r.error().code == ErrorCode::conflict) return fail(ErrorCode::already_exists, "department exists already");
+      return fail(r.error());
+    }
+    return Department{db_.last_insert_rowid(), std::string(name), now};
+  }
+
+  Result<Department> department_by_name(std::string_view name) override {
+    auto stmt = db_.prepare("SELECT id, name, created_at FROM departments WHERE name = ?");
+    if (stmt) stmt->bind(1, name);
+    return one_row(std::move(stmt), [](const Statement& s) {
+      return Department{s.integer(0), s.text(1), s.integer(2)};
+    }, "no such department");
+  }
+
+  Result<std::vector<Department>> list_departments() override {
+    TRY_STMT(s, db_.prepare("SELECT id, name, created_at FROM departments ORDER BY name"));
+    return all_rows(s, [](const Statement& st) { return Department{st.integer(0), st.text(1), st.integer(2)}; });
+  }
+
+  Result<User> insert_user(const User& user) override {
+    TRY_STMT(s, db_.prepare(
+        "INSERT INTO users (name, display_name, department_id, roles, disabled, password_hash, "
+        "failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)"));
+    s.bind(1, user.name).bind(2, user.display_name).bind(3, user.department_id)
+        .bind(4, static_cast<std::int64_t>(user.roles.bits())).bind(5, std::int64_t{user.disabled})
+        .bind(6, user.password_hash).bind(7, user.created_at);
+    if (auto r = s.run(); !r) {
+      if (r.error().code == ErrorCode::conflict) return fail(ErrorCode::already_exists, "a user with that name exists already");
+      return fail(r.error());
+    }
+    return user_by_id(db_.last_insert_rowid());
+  }
+
+  Result<User> user_by_name(std::string_view name) override {
+    static const std::string sql = std::string(kUserColumns) + "WHERE u.name = ?";
+    auto stmt = db_.prepare(sql.c_str());
+    if (stmt) stmt->bind(1, name);
+    return one_row(std::move(stmt), read_user, "no such user");
+  }
+
+  Result<User> user_by_id(Id id) override {
+    static const std::string sql = std::string(kUserColumns) + "WHERE u.id = ?";
+    auto stmt = db_.prepare(sql.c_str());
+    if (stmt) stmt->bind(1, id);
+    return one_row(std::move(stmt), read_user, "no such user");
+  }
+
+  Result<std::vector<User>> list_users() override {
+    static const std::string sql = std::string(kUserColumns) + "ORDER BY u.name";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    return all_rows(s, read_user);
+  }
+
+  Result<void> update_login_state(Id user, int failed, UnixSeconds locked_until) override {
+    TRY_STMT(s, db_.prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?"));
+    s.bind(1, std::int64_t{failed}).bind(2, locked_until).bind(3, user);
+    return s.run();
+  }
+
+  Result<void> set_disabled(Id user, bool disabled) override {
+    TRY_STMT(s, db_.prepare("UPDATE users SET disabled = ? WHERE id = ?"));
+    s.bind(1, std::int64_t{disabled}).bind(2, user);
+    return s.run();
+  }
+
+  Result<void> set_password_hash(Id user, const std::string& hash) override {
+    TRY_STMT(s, db_.prepare("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?"));
+    s.bind(1, hash).bind(2, user);
+    return s.run();
+  }
+
+  Result<void> insert_session(const Session& session) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, "
+                            "expires_at, source) VALUES (?, ?, ?, ?, ?, ?)"));
+    s.bind(1, session.token_hash).bind(2, session.user_id).bind(3, session.created_at)
+        .bind(4, session.last_seen_at).bind(5, session.expires_at).bind(6, session.source);
+    return s.run();
+  }
+
+  Result<Session> session_by_hash(std::string_view token_hash) override {
+    auto stmt = db_.prepare("SELECT token_hash, user_id, created_at, last_seen_at, expires_at, source "
+                            "FROM sessions WHERE token_hash = ?");
+    if (stmt) stmt->bind(1, token_hash);
+    return one_row(std::move(stmt), [](const Statement& s) {
+      return Session{s.text(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.text(5)};
+    }, "no such session");
+  }
+
+  Result<void> touch_session(std::string_view token_hash, UnixSeconds now) override {
+    TRY_STMT(s, db_.prepare("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"));
+    s.bind(1, now).bind(2, token_hash);
+    return s.run();
+  }
+
+  Result<void> delete_session(std::string_view token_hash) override {
+    TRY_STMT(s, db_.prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    s.bind(1, token_hash);
+    return s.run();
+  }
+
+  Result<void> delete_sessions_of(Id user) override {
+    TRY_STMT(s, db_.prepare("DELETE FROM sessions WHERE user_id = ?"));
+    s.bind(1, user);
+    return s.run();
+  }
+
+  Result<void> delete_expired_sessions(UnixSeconds idle_before, UnixSeconds now) override {
+    TRY_STMT(s, db_.prepare("DELETE FROM sessions WHERE last_seen_at < ? OR expires_at <= ?"));
+    s.bind(1, idle_before).bind(2, now);
+    return s.run();
+  }
+
+  Result<Document> insert_document(const Document& doc) override {
+    TRY_STMT(s, db_.prepare(
+        "INSERT INTO documents (title, level, department_id, filename, content_type, size, version, "
+        "uploaded_by, created_at, state, content_sha256, wrapped_key, stream_header, chunk_count) "
+        "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'uploading', '', ?, ?, 0)"));
+    s.bind(1, doc.title).bind(2, to_string(doc.level)).bind(3, doc.department_id).bind(4, doc.filename)
+        .bind(5, doc.content_type).bind(6, std::int64_t{doc.version}).bind(7, doc.uploaded_by)
+        .bind(8, doc.created_at).bind(9, std::span<const std::uint8_t>(doc.wrapped_key))
+        .bind(10, std::span<const std::uint8_t>(doc.stream_header));
+    if (auto r = s.run(); !r) return fail(r.error());
+    return document_by_id(db_.last_insert_rowid());
+  }
+
+  Result<void> insert_chunk(Id document, std::uint32_t index, std::span<const std::uint8_t> sealed) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO document_chunks (document_id, idx, data) VALUES (?, ?, ?)"));
+    s.bind(1, document).bind(2, std::int64_t{index}).bind(3, sealed);
+    return s.run();
+  }
+
+  Result<void> activate_document(Id document, std::uint64_t size, std::uint32_t chunks,
+                                 const std::string& content_sha256) override {
+    TRY_STMT(s, db_.prepare("UPDATE documents SET state = 'active', size = ?, chunk_count = ?, "
+                            "content_sha256 = ? WHERE id = ? AND state = 'uploading'"));
+    s.bind(1, static_cast<std::int64_t>(size)).bind(2, std::int64_t{chunks}).bind(3, content_sha256).bind(4, document);
+    if (auto r = s.run(); !r) return r;
+    if (db_.changes() != 1) return fail(ErrorCode::conflict, "document is not being uploaded");
+    return ok();
+  }
+
+  Result<void> delete_document(Id document) override {
+    {
+      TRY_STMT(chunks, db_.prepare("DELETE FROM document_chunks WHERE document_id = ?"));
+      chunks.bind(1, document);
+      if (auto r = chunks.run(); !r) return r;
+    }
+    TRY_STMT(s, db_.prepare("DELETE FROM documents WHERE id = ?"));
+    s.bind(1, document);
+    return s.run();
+  }
+
+  Result<Document> document_by_id(Id document) override {
+    static const std::string sql = std::string(kDocumentColumns) + "WHERE doc.id = ?";
+    auto stmt = db_.prepare(sql.c_str());
+    if (stmt) stmt->bind(1, document);
+    return one_row(std::move(stmt), read_document, "no such document");
+  }
+
+  Result<std::vector<Document>> list_documents(std::optional<Id> department) override {
+    static const std::string sql = std::string(kDocumentColumns) +
+                                   "WHERE doc.state = 'active' AND (?1 IS NULL OR doc.department_id = ?1) "
+                                   "ORDER BY doc.id";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, department);
+    return all_rows(s, read_document);
+  }
+
+  Result<Bytes> chunk(Id document, std::uint32_t index) override {
+    auto stmt = db_.prepare("SELECT data FROM document_chunks WHERE document_id = ? AND idx = ?");
+    if (stmt) stmt->bind(1, document).bind(2, std::int64_t{index});
+    return one_row(std::move(stmt), [](const Statement& s) { return s.blob(0); }, "document chunk missing");
+  }
+
+  Result<std::vector<Id>> incomplete_uploads() override {
+    TRY_STMT(s, db_.prepare("SELECT id FROM documents WHERE state = 'uploading'"));
+    return all_rows(s, [](const Statement& st) { return st.integer(0); });
+  }
+
+  Result<Grant> insert_grant(const Grant& grant) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO grants (document_id, grantee_id, granted_by, created_at, expires_at) "
+                            "VALUES (?, ?, ?, ?, ?)"));
+    s.bind(1, grant.document_id).bind(2, grant.grantee_id).bind(3, grant.granted_by)
+        .bind(4, grant.created_at).bind(5, grant.expires_at);
+    if (auto r = s.run(); !r) return fail(r.error());
+    return grant_by_id(db_.last_insert_rowid());
+  }
+
+  Result<Grant> grant_by_id(Id grant) override {
+    static const std::string sql = std::string(kGrantColumns) + "WHERE g.id = ?";
+    auto stmt = db_.prepare(sql.c_str());
+    if (stmt) stmt->bind(1, grant);
+    return one_row(std::move(stmt), read_grant, "no such grant");
+  }
+
+  Result<std::vector<Grant>> grants_of_document(Id document) override {
+    static const std::string sql = std::string(kGrantColumns) + "WHERE g.document_id = ? ORDER BY g.id";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, document);
+    return all_rows(s, read_grant);
+  }
+
+  Result<std::vector<Grant>> grants_of_user(Id user, std::optional<UnixSeconds> live_at) override {
+    static const std::string sql =
+        std::string(kGrantColumns) +
+        "WHERE g.grantee_id = ?1 AND doc.state = 'active' AND "
+        "(?2 IS NULL OR (g.revoked_at IS NULL AND g.expires_at > ?2)) ORDER BY g.id";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, user).bind(2, live_at);
+    return all_rows(s, read_grant);
+  }
+
+  Result<std::optional<Grant>> live_grant(Id document, Id user, UnixSeconds now) override {
+    static const std::string sql = std::string(kGrantColumns) +
+                                   "WHERE g.document_id = ? AND g.grantee_id = ? AND g.revoked_at IS NULL "
+                                   "AND g.expires_at > ? ORDER BY g.expires_at DESC LIMIT 1";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, document).bind(2, user).bind(3, now);
+    auto row = s.step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<Grant>();
+    return std::optional<Grant>(read_grant(s));
+  }
+
+  Result<void> revoke_grant(Id grant, Id by, UnixSeconds now) override {
+    TRY_STMT(s, db_.prepare("UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL"));
+    s.bind(1, now).bind(2, by).bind(3, grant);
+    if (auto r = s.run(); !r) return r;
+    if (db_.changes() != 1) return fail(ErrorCode::conflict, "the grant is already revoked");
+    return ok();
+  }
+
+  Result<std::vector<AuditRecord>> list_audit(const AuditQuery& q) override {
+    TRY_STMT(s, db_.prepare(
+        "SELECT seq, time, request_id, actor_id, actor, source, action, target, outcome, reason, detail "
+        "FROM audit_events WHERE seq > ?1 AND (?2 IS NULL OR actor = ?2) AND (?3 IS NULL OR action = ?3) "
+        "AND (?4 IS NULL OR target = ?4) AND (?5 IS NULL OR outcome = ?5) AND (?6 IS NULL OR time >= ?6) "
+        "AND (?7 IS NULL OR time < ?7) ORDER BY seq LIMIT ?8"));
+    s.bind(1, q.after_seq).bind(2, q.actor).bind(3, q.action).bind(4, q.target);
+    if (q.outcome) s.bind(5, to_string(*q.outcome)); else s.bind_null(5);
+    s.bind(6, q.since).bind(7, q.until).bind(8, std::int64_t{q.limit});
+    return all_rows(s, read_audit);
+  }
+
+ protected:
+  Result<Id> do_append_audit(const AuditRecord& r) override {
+    TRY_STMT(s, db_.prepare(
+        "INSERT INTO audit_events (time, request_id, actor_id, actor, source, action, target, outcome, "
+        "reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s.bind(1, r.time).bind(2, r.request_id).bind(3, r.actor_id).bind(4, r.actor).bind(5, r.source)
+        .bind(6, r.action).bind(7, r.target).bind(8, to_string(r.outcome)).bind(9, r.reason).bind(10, r.detail);
+    if (auto done = s.run(); !done) return fail(done.error());
+    return db_.last_insert_rowid();
+  }
+
+  Result<void> do_commit() override {
+    auto committed = db_.exec("COMMIT");
+    if (!committed) return committed;  // the destructor rolls back
+    done_ = true;
+    return ok();
+  }
+
+ private:
+  Database& db_;
+  std::unique_lock<std::mutex> lock_;
+  bool done_ = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(Database db) : db_(std::move(db)) {}
+
+  Result<std::unique_ptr<Transaction>> begin(TxMode mode) override {
+    std::unique_lock lock(mutex_);
+    // IMMEDIATE takes the write lock at once, so a write never fails half-way
+    // with SQLITE_BUSY after it has done work.
+    if (auto begun = db_.exec(mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN"); !begun) {
+      return fail(begun.error());
+    }
+    return std::make_unique<SqliteTransaction>(mode, db_, std::move(lock));
+  }
+
+ private:
+  std::mutex mutex_;
+  Database db_;
+};
+
+Result<int> current_version(Database& db) {
+  if (auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                          "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      !made) {
+    return fail(made.error());
+  }
+  auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  return one_row(std::move(stmt), [](const Statement& s) { return static_cast<int>(s.integer(0)); }, "");
+}
+
+Result<void> migrate(Database& db) {
+  auto version = current_version(db);
+  if (!version) return fail(version.error());
+  if (*version > sqlite_schema_version()) {
+    return fail(ErrorCode::conflict, "the store was written by a newer Custos (schema " + std::to_string(*version) +
+                                         "); upgrade this program before opening it");
+  }
+  for (const auto& migration : sqlite::migrations()) {
+    if (migration.version <= *version) continue;
+    CUSTOS_TRY_VOID(db.exec("BEGIN IMMEDIATE"));
+    auto applied = db.exec(migration.sql);
+    if (applied) {
+      auto stmt = db.prepare("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");
+      if (!stmt) {
+        applied = fail(stmt.error());
+      } else {
+        stmt->bind(1, std::int64_t{migration.version}).bind(2, migration.description).bind(3, now_seconds());
+        applied = stmt->run();
+      }
+    }
+    if (!applied) {
+      (void)db.exec("ROLLBACK");
+      return fail(applied.error().code, "migration " + std::to_string(migration.version) + " failed: " +
+                                            applied.error().message);
+    }
+    CUSTOS_TRY_VOID(db.exec("COMMIT"));
+  }
+  return ok();
+}
+
+}  // namespace
+
+int sqlite_schema_version() { return sqlite::migrations().back().version; }
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path, bool create,
+                                                 SqliteOptions options) {
+  auto db = Database::open(path, create);
+  if (!db) return fail(db.error());
+  sqlite3_busy_timeout(db->handle(), options.busy_timeout_ms);
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                             "PRAGMA foreign_keys = ON", "PRAGMA secure_delete = ON",
+                             "PRAGMA trusted_schema = OFF"}) {
+    CUSTOS_TRY_VOID(db->exec(pragma));
+  }
+  CUSTOS_TRY_VOID(migrate(*db));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
+}
+
+}  // namespace custos::vault

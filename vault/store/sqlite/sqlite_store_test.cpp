@@ -1,0 +1,207 @@
+#include "custos/vault/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace custos::vault {
+namespace {
+
+AuditRecord audit(std::string action) {
+  AuditRecord r;
+  r.time = now_seconds();
+  r.request_id = "test";
+  r.actor = "tester";
+  r.source = "127.0.0.1";
+  r.action = std::move(action);
+  r.outcome = Outcome::allowed;
+  r.reason = "ok";
+  r.detail = "{}";
+  return r;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() /
+          ("custos-store-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    auto opened = open_sqlite_store(dir / "vault.db", true);
+    ASSERT_TRUE(opened) << opened.error().describe();
+    store = std::move(*opened);
+  }
+  void TearDown() override {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  Result<User> add_user(const std::string& name, RoleSet roles) {
+    return transact(*store, TxMode::write, [&](Transaction& tx) -> Result<User> {
+      auto dept = tx.department_by_name("claims");
+      if (!dept) dept = tx.insert_department("claims", now_seconds());
+      if (!dept) return fail(dept.error());
+      User u;
+      u.name = name;
+      u.display_name = name;
+      u.department_id = dept->id;
+      u.roles = roles;
+      u.password_hash = "$argon2id$x";
+      u.created_at = now_seconds();
+      auto made = tx.insert_user(u);
+      if (!made) return made;
+      if (auto a = tx.append_audit(audit("user.create")); !a) return fail(a.error());
+      return made;
+    });
+  }
+
+  std::filesystem::path dir;
+  std::unique_ptr<Store> store;
+};
+
+TEST_F(SqliteStoreTest, WriteWithoutAuditIsRefusedAndRolledBack) {
+  auto result = transact(*store, TxMode::write, [](Transaction& tx) -> Result<Department> {
+    return tx.insert_department("unaudited", now_seconds());
+  });
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::internal);
+  auto lookup = transact(*store, TxMode::read, [](Transaction& tx) { return tx.department_by_name("unaudited"); });
+  EXPECT_EQ(lookup.error().code, ErrorCode::not_found);
+}
+
+TEST_F(SqliteStoreTest, UsersRoundTrip) {
+  auto made = add_user("alice", {Role::project_lead, Role::dept_manager});
+  ASSERT_TRUE(made) << made.error().describe();
+  EXPECT_TRUE(made->roles.has(Role::project_lead));
+  EXPECT_TRUE(made->roles.has(Role::dept_manager));
+  EXPECT_FALSE(made->roles.has(Role::auditor));
+  EXPECT_EQ(made->department, "claims");
+  EXPECT_EQ(add_user("alice", {Role::auditor}).error().code, ErrorCode::already_exists);
+}
+
+TEST_F(SqliteStoreTest, AuditIsAppendOnly) {
+  ASSERT_TRUE(add_user("bob", {Role::auditor}));
+  auto records = transact(*store, TxMode::read, [](Transaction& tx) { return tx.list_audit({}); });
+  ASSERT_TRUE(records);
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].action, "user.create");
+  EXPECT_EQ((*records)[0].seq, 1);
+  store.reset();
+  // Even a direct connection to the file cannot rewrite or remove an event.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &raw), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(raw, "UPDATE audit_events SET outcome = 'refused'", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(raw, "DELETE FROM audit_events", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+}
+
+TEST_F(SqliteStoreTest, DocumentUploadLifecycle) {
+  auto lead = add_user("lead", {Role::project_lead});
+  ASSERT_TRUE(lead);
+  auto doc = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<Document> {
+    Document d;
+    d.title = "保单清单";
+    d.level = Level::confidential;
+    d.department_id = lead->department_id;
+    d.filename = "list.pdf";
+    d.content_type = "application/pdf";
+    d.uploaded_by = lead->id;
+    d.created_at = now_seconds();
+    d.wrapped_key = Bytes(72, 1);
+    d.stream_header = Bytes(24, 2);
+    auto made = tx.insert_document(d);
+    if (!made) return made;
+    if (auto a = tx.append_audit(audit("document.upload")); !a) return fail(a.error());
+    return made;
+  });
+  ASSERT_TRUE(doc) << doc.error().describe();
+  EXPECT_EQ(doc->state, DocumentState::uploading);
+  auto listed = transact(*store, TxMode::read, [](Transaction& tx) { return tx.list_documents(std::nullopt); });
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty()) << "an upload in progress is not listed";
+
+  auto finished = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
+    const Bytes sealed(100, 7);
+    CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, sealed));
+    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc"));
+    if (auto a = tx.append_audit(audit("document.upload")); !a) return fail(a.error());
+    return ok();
+  });
+  ASSERT_TRUE(finished) << finished.error().describe();
+  auto active = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.document_by_id(doc->id); });
+  ASSERT_TRUE(active);
+  EXPECT_EQ(active->state, DocumentState::active);
+  EXPECT_EQ(active->size, 83u);
+  EXPECT_EQ(active->title, "保单清单");
+  auto chunk = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.chunk(doc->id, 0); });
+  ASSERT_TRUE(chunk);
+  EXPECT_EQ(chunk->size(), 100u);
+}
+
+TEST_F(SqliteStoreTest, GrantsLiveAndRevoked) {
+  auto lead = add_user("lead", {Role::project_lead});
+  auto clerk = add_user("clerk", {Role::info_clerk});
+  ASSERT_TRUE(lead && clerk);
+  const auto now = now_seconds();
+  auto grant = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<Grant> {
+    Document d;
+    d.title = "t";
+    d.level = Level::secret;
+    d.department_id = lead->department_id;
+    d.uploaded_by = lead->id;
+    d.wrapped_key = Bytes(1);
+    d.stream_header = Bytes(1);
+    auto doc = tx.insert_document(d);
+    if (!doc) return fail(doc.error());
+    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 0, 0, ""));
+    Grant g;
+    g.document_id = doc->id;
+    g.grantee_id = clerk->id;
+    g.granted_by = lead->id;
+    g.created_at = now;
+    g.expires_at = now + 3600;
+    auto made = tx.insert_grant(g);
+    if (auto a = tx.append_audit(audit("grant.create")); !a) return fail(a.error());
+    return made;
+  });
+  ASSERT_TRUE(grant) << grant.error().describe();
+  auto live = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.live_grant(grant->document_id, clerk->id, now); });
+  ASSERT_TRUE(live);
+  EXPECT_TRUE(live->has_value());
+  auto later = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.live_grant(grant->document_id, clerk->id, now + 3600); });
+  EXPECT_FALSE(later->has_value()) << "expired at expires_at";
+  auto revoked = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
+    CUSTOS_TRY_VOID(tx.revoke_grant(grant->id, lead->id, now));
+    if (auto a = tx.append_audit(audit("grant.revoke")); !a) return fail(a.error());
+    return ok();
+  });
+  ASSERT_TRUE(revoked);
+  auto after = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.live_grant(grant->document_id, clerk->id, now); });
+  EXPECT_FALSE(after->has_value());
+  auto twice = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
+    CUSTOS_TRY_VOID(tx.revoke_grant(grant->id, lead->id, now));
+    if (auto a = tx.append_audit(audit("grant.revoke")); !a) return fail(a.error());
+    return ok();
+  });
+  EXPECT_EQ(twice.error().code, ErrorCode::conflict);
+}
+
+TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
+  ASSERT_TRUE(add_user("carol", {Role::auditor}));
+  store.reset();
+  auto reopened = open_sqlite_store(dir / "vault.db", false);
+  ASSERT_TRUE(reopened);
+  auto user = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.user_by_name("carol"); });
+  ASSERT_TRUE(user);
+  EXPECT_TRUE(user->roles.has(Role::auditor));
+}
+
+TEST_F(SqliteStoreTest, MissingStoreWithoutCreateIsNotFound) {
+  EXPECT_EQ(open_sqlite_store(dir / "absent.db", false).error().code, ErrorCode::not_found);
+}
+
+}  // namespace
+}  // namespace custos::vault
