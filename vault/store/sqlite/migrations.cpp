@@ -48,7 +48,7 @@ CREATE TABLE documents (
   uploaded_by     INTEGER NOT NULL REFERENCES users(id),
   created_at      INTEGER NOT NULL,
   state           TEXT NOT NULL CHECK (state IN ('uploading', 'active', 'destroyed')),
-  content_sha256  TEXT NOT NULL DEFAULT '',
+  ciphertext_sha256  TEXT NOT NULL DEFAULT '',
   wrapped_key     BLOB NOT NULL,
   stream_header   BLOB NOT NULL,
   chunk_count     INTEGER NOT NULL DEFAULT 0

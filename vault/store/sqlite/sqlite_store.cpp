@@ -40,7 +40,7 @@ User read_user(const Statement& s) {
 
 constexpr const char* kDocumentColumns =
     "SELECT doc.id, doc.title, doc.level, doc.department_id, d.name, doc.filename, doc.content_type, "
-    "doc.size, doc.version, doc.uploaded_by, u.name, doc.created_at, doc.state, doc.content_sha256, "
+    "doc.size, doc.version, doc.uploaded_by, u.name, doc.created_at, doc.state, doc.ciphertext_sha256, "
     "doc.wrapped_key, doc.stream_header, doc.chunk_count FROM documents doc "
     "JOIN departments d ON d.id = doc.department_id JOIN users u ON u.id = doc.uploaded_by ";
 
@@ -59,7 +59,7 @@ Document read_document(const Statement& s) {
   doc.uploaded_by_name = s.text(10);
   doc.created_at = s.integer(11);
   doc.state = document_state_from_string(s.text(12));
-  doc.content_sha256 = s.text(13);
+  doc.ciphertext_sha256 = s.text(13);
   doc.wrapped_key = s.blob(14);
   doc.stream_header = s.blob(15);
   doc.chunk_count = static_cast<std::uint32_t>(s.integer(16));
@@ -255,12 +255,11 @@ class SqliteTransaction final : public Transaction {
   Result<Document> insert_document(const Document& doc) override {
     TRY_STMT(s, db_.prepare(
         "INSERT INTO documents (title, level, department_id, filename, content_type, size, version, "
-        "uploaded_by, created_at, state, content_sha256, wrapped_key, stream_header, chunk_count) "
-        "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'uploading', '', ?, ?, 0)"));
+        "uploaded_by, created_at, state, ciphertext_sha256, wrapped_key, stream_header, chunk_count) "
+        "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'uploading', '', x'', x'', 0)"));
     s.bind(1, doc.title).bind(2, to_string(doc.level)).bind(3, doc.department_id).bind(4, doc.filename)
         .bind(5, doc.content_type).bind(6, std::int64_t{doc.version}).bind(7, doc.uploaded_by)
-        .bind(8, doc.created_at).bind(9, std::span<const std::uint8_t>(doc.wrapped_key))
-        .bind(10, std::span<const std::uint8_t>(doc.stream_header));
+        .bind(8, doc.created_at);
     if (auto r = s.run(); !r) return fail(r.error());
     return document_by_id(db_.last_insert_rowid());
   }
@@ -272,10 +271,13 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> activate_document(Id document, std::uint64_t size, std::uint32_t chunks,
-                                 const std::string& content_sha256) override {
+                                 const std::string& ciphertext_sha256, std::span<const std::uint8_t> wrapped_key,
+                                 std::span<const std::uint8_t> stream_header) override {
     TRY_STMT(s, db_.prepare("UPDATE documents SET state = 'active', size = ?, chunk_count = ?, "
-                            "content_sha256 = ? WHERE id = ? AND state = 'uploading'"));
-    s.bind(1, static_cast<std::int64_t>(size)).bind(2, std::int64_t{chunks}).bind(3, content_sha256).bind(4, document);
+                            "ciphertext_sha256 = ?, wrapped_key = ?, stream_header = ? "
+                            "WHERE id = ? AND state = 'uploading'"));
+    s.bind(1, static_cast<std::int64_t>(size)).bind(2, std::int64_t{chunks}).bind(3, ciphertext_sha256)
+        .bind(4, wrapped_key).bind(5, stream_header).bind(6, document);
     if (auto r = s.run(); !r) return r;
     if (db_.changes() != 1) return fail(ErrorCode::conflict, "document is not being uploaded");
     return ok();
@@ -416,7 +418,7 @@ class SqliteStore final : public Store {
     std::unique_lock lock(mutex_);
     // IMMEDIATE takes the write lock at once, so a write never fails half-way
     // with SQLITE_BUSY after it has done work.
-    if (auto begun = db_.exec(mode == TxMode::write ? "BEGIN IMMEDIATE" : "BEGIN"); !begun) {
+    if (auto begun = db_.exec(mode == TxMode::read ? "BEGIN" : "BEGIN IMMEDIATE"); !begun) {
       return fail(begun.error());
     }
     return std::make_unique<SqliteTransaction>(mode, db_, std::move(lock));

@@ -110,8 +110,6 @@ TEST_F(SqliteStoreTest, DocumentUploadLifecycle) {
     d.content_type = "application/pdf";
     d.uploaded_by = lead->id;
     d.created_at = now_seconds();
-    d.wrapped_key = Bytes(72, 1);
-    d.stream_header = Bytes(24, 2);
     auto made = tx.insert_document(d);
     if (!made) return made;
     if (auto a = tx.append_audit(audit("document.upload")); !a) return fail(a.error());
@@ -126,7 +124,7 @@ TEST_F(SqliteStoreTest, DocumentUploadLifecycle) {
   auto finished = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
     const Bytes sealed(100, 7);
     CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, sealed));
-    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc"));
+    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc", Bytes(72, 1), Bytes(24, 2)));
     if (auto a = tx.append_audit(audit("document.upload")); !a) return fail(a.error());
     return ok();
   });
@@ -152,11 +150,9 @@ TEST_F(SqliteStoreTest, GrantsLiveAndRevoked) {
     d.level = Level::secret;
     d.department_id = lead->department_id;
     d.uploaded_by = lead->id;
-    d.wrapped_key = Bytes(1);
-    d.stream_header = Bytes(1);
     auto doc = tx.insert_document(d);
     if (!doc) return fail(doc.error());
-    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 0, 0, ""));
+    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 0, 0, "", Bytes(1), Bytes(1)));
     Grant g;
     g.document_id = doc->id;
     g.grantee_id = clerk->id;

@@ -66,10 +66,14 @@ inline Result<void> ok() { return {}; }
 
 }  // namespace custos
 
-// Propagates the error of an expression yielding Result<T>; otherwise yields nothing.
-#define CUSTOS_TRY_VOID(expr)                                  \
-  do {                                                         \
-    if (auto custos_try_r_ = (expr); !custos_try_r_) {         \
-      return ::std::unexpected(std::move(custos_try_r_).error()); \
-    }                                                          \
+// Propagates the error of an expression yielding Result<T>; otherwise yields
+// nothing. (The counter keeps nested uses, e.g. inside a lambda, distinct.)
+#define CUSTOS_TRY_VOID(expr) CUSTOS_TRY_VOID_IMPL(expr, CUSTOS_TRY_CAT(custos_try_r_, __COUNTER__))
+#define CUSTOS_TRY_CAT(a, b) CUSTOS_TRY_CAT_IMPL(a, b)
+#define CUSTOS_TRY_CAT_IMPL(a, b) a##b
+#define CUSTOS_TRY_VOID_IMPL(expr, name)                   \
+  do {                                                     \
+    if (auto name = (expr); !name) {                       \
+      return ::std::unexpected(std::move(name).error());   \
+    }                                                      \
   } while (false)

@@ -105,7 +105,7 @@ struct Document {
   std::string uploaded_by_name;
   UnixSeconds created_at = 0;
   DocumentState state = DocumentState::unknown;
-  std::string content_sha256;      // hex digest of the plaintext, for integrity checks
+  std::string ciphertext_sha256;   // hex SHA-256 of header || sealed chunks (no plaintext digest is kept)
   Bytes wrapped_key;               // the data key sealed by the vault key
   Bytes stream_header;             // crypto_secretstream header
   std::uint32_t chunk_count = 0;

@@ -23,7 +23,11 @@
 
 namespace custos::vault {
 
-enum class TxMode { read, write };
+// read: no changes. write: changes that must carry an audit record.
+// staging: writes data nobody can see yet (the chunks of an upload in
+// progress); it commits without an audit record because the action is
+// audited when the staged data becomes visible (activate_document).
+enum class TxMode { read, write, staging };
 
 class Transaction {
  public:
@@ -52,11 +56,13 @@ class Transaction {
   virtual Result<void> delete_expired_sessions(UnixSeconds idle_before, UnixSeconds now) = 0;
 
   // --- documents and their encrypted chunks
-  // Inserts a document in state `uploading`; its id is assigned.
+  // Inserts a document in state `uploading` (no key yet); its id is assigned.
   virtual Result<Document> insert_document(const Document& document) = 0;
   virtual Result<void> insert_chunk(Id document, std::uint32_t index, std::span<const std::uint8_t> sealed) = 0;
+  // Makes an uploaded document visible, with its wrapped data key and stream header.
   virtual Result<void> activate_document(Id document, std::uint64_t size, std::uint32_t chunks,
-                                         const std::string& content_sha256) = 0;
+                                         const std::string& ciphertext_sha256, std::span<const std::uint8_t> wrapped_key,
+                                         std::span<const std::uint8_t> stream_header) = 0;
   // Removes a document's row and every chunk (an aborted upload).
   virtual Result<void> delete_document(Id document) = 0;
   virtual Result<Document> document_by_id(Id document) = 0;

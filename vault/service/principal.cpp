@@ -1,0 +1,70 @@
+#include "custos/vault/principal.hpp"
+
+#include <array>
+
+namespace custos::vault {
+namespace {
+
+struct ActionRule {
+  std::string_view name;
+  RoleSet roles;  // empty: any authenticated user
+};
+
+// The role table of docs/api.md ("Who may call what"). The IT engineer and
+// the auditor are never given customer content: no document actions.
+const std::array<ActionRule, 19>& rules() {
+  using R = Role;
+  static const std::array<ActionRule, 19> table = {{
+      {"session.login", {}},
+      {"session.logout", {}},
+      {"session.whoami", {}},
+      {"user.password_change", {}},
+      {"user.create", {R::it_engineer}},
+      {"user.list", {R::it_engineer, R::auditor}},
+      {"user.disable", {R::it_engineer}},
+      {"user.reset_password", {R::it_engineer}},
+      {"department.create", {R::it_engineer}},
+      {"department.list", {}},
+      {"document.upload", {R::project_lead}},
+      {"document.list", {R::project_lead, R::dept_manager, R::general_manager}},
+      {"document.show", {R::project_lead, R::dept_manager, R::general_manager, R::info_clerk}},
+      {"document.content", {R::project_lead, R::info_clerk}},
+      {"grant.create", {R::project_lead}},
+      {"grant.list", {R::project_lead}},
+      {"grant.revoke", {R::project_lead}},
+      {"grant.list_mine", {}},
+      {"audit.list", {R::auditor}},
+  }};
+  return table;
+}
+
+}  // namespace
+
+std::string_view to_string(Action action) noexcept {
+  const auto index = static_cast<std::size_t>(action);
+  return index < rules().size() ? rules()[index].name : std::string_view("unknown");
+}
+
+RoleSet permitted_roles(Action action) {
+  const auto index = static_cast<std::size_t>(action);
+  return index < rules().size() ? rules()[index].roles : RoleSet{};
+}
+
+Result<void> require_role(const Principal& principal, Action action) {
+  // An action outside the table is permitted to nobody.
+  if (static_cast<std::size_t>(action) >= rules().size()) {
+    return fail(ErrorCode::permission_denied, "unknown action");
+  }
+  const auto allowed = permitted_roles(action);
+  if (allowed.empty() || principal.user.roles.intersects(allowed)) return ok();
+  std::string who;
+  for (auto role : allowed.list()) {
+    if (!who.empty()) who += ", ";
+    who += to_string(role);
+  }
+  if (who.empty()) who = "nobody";
+  return fail(ErrorCode::permission_denied,
+              std::string(to_string(action)) + " is for: " + who);
+}
+
+}  // namespace custos::vault
