@@ -1,0 +1,162 @@
+// custos-vault: `init` a vault's data folder, `serve` it over HTTPS, print
+// its `fingerprint`. main() wires parts together; each part lives in the
+// server library.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "custos/platform/files.hpp"
+#include "custos/vault/api.hpp"
+#include "custos/vault/batching_audit_sink.hpp"
+#include "custos/vault/http_server.hpp"
+#include "custos/vault/sqlite_store.hpp"
+#include "custos/vault/tls_identity.hpp"
+#include "custos/vault/vault_home.hpp"
+
+namespace {
+
+using namespace custos;
+using namespace custos::vault;
+
+constexpr int kExitOk = 0;
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+
+int report(const Error& error) {
+  std::fprintf(stderr, "custos-vault: %s\n", error.describe().c_str());
+  return error.code == ErrorCode::invalid_argument ? kExitUsage : kExitRefused;
+}
+
+int run_init(const std::filesystem::path& data_dir, const std::string& admin, const std::string& department) {
+  InitOptions options;
+  options.admin_name = admin;
+  options.admin_department = department;
+  if (const char* given = std::getenv("CUSTOS_ADMIN_PASSWORD"); given != nullptr && *given != '\0') {
+    options.admin_password = Secret::from_string(given);
+  }
+  auto result = init_vault(data_dir, std::move(options));
+  if (!result) return report(result.error());
+  std::printf("vault initialised in %s\n", data_dir.c_str());
+  std::printf("certificate fingerprint: %s\n", result->fingerprint.c_str());
+  std::printf("signing public key:      %s\n", result->signing_public_key.c_str());
+  std::printf("IT engineer account:     %s\n", result->admin_name.c_str());
+  if (result->generated_password) {
+    // Shown once, on the terminal of whoever ran init; never logged.
+    std::printf("its password (shown once): %.*s\n", static_cast<int>(result->generated_password->size()),
+                result->generated_password->unsafe_view().data());
+  }
+  return kExitOk;
+}
+
+int run_fingerprint(const std::filesystem::path& data_dir) {
+  auto fingerprint = certificate_fingerprint(VaultPaths{data_dir}.tls_cert());
+  if (!fingerprint) return report(fingerprint.error());
+  std::printf("%s\n", fingerprint->c_str());
+  return kExitOk;
+}
+
+int run_serve(const std::filesystem::path& data_dir, std::filesystem::path config_file, const std::string& listen,
+              const std::string& log_level, const std::filesystem::path& port_file) {
+  const VaultPaths paths{data_dir};
+  const bool explicit_config = !config_file.empty();
+  if (!explicit_config) config_file = paths.config();
+  auto config = load_vault_config(data_dir, config_file, !explicit_config);
+  if (!config) return report(config.error());
+  if (!listen.empty()) config->server.listen = listen;
+  if (!log_level.empty()) config->log_level = log_level;
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  auto keys = load_vault_keys(paths);
+  if (!keys) return report(keys.error());
+  if (!std::filesystem::exists(paths.store())) {
+    return report(Error{ErrorCode::not_found, "no vault in " + data_dir.string() + "; run 'custos-vault init' first"});
+  }
+  auto store = open_sqlite_store(paths.store(), false);
+  if (!store) return report(store.error());
+
+  Metrics metrics;
+  BatchingAuditSink audit(**store, metrics);
+  AuthService auth(**store, audit, config->auth);
+  DirectoryService directory(**store, audit, auth);
+  DocumentService documents(**store, audit, keys->vault_key, config->documents);
+  GrantService grants(**store, audit, config->grants);
+  const Origin startup{"startup", "local", now_seconds(), ""};
+  if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
+    return report(swept.error());
+  } else if (*swept > 0) {
+    spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
+  }
+  Api api(VaultServices{**store, audit, auth, directory, documents, grants});
+  HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
+  if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
+      !loaded) {
+    return report(loaded.error());
+  }
+  auto port = server.listen(config->server.listen);
+  if (!port) return report(port.error());
+  if (!port_file.empty()) {
+    if (auto written = files::write_atomic(port_file, std::to_string(*port) + "\n", 0644); !written) {
+      return report(written.error());
+    }
+  }
+  auto fingerprint = certificate_fingerprint(config->resolve(config->tls_certificate));
+  spdlog::info("custos-vault serving {} on port {} (certificate {})", data_dir.string(), *port,
+               fingerprint ? *fingerprint : std::string("unknown"));
+  server.run(true);
+  spdlog::info("custos-vault stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything the vault creates (store, WAL, keys) is for its own user only.
+  ::umask(077);
+  try {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("custos-vault"));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    if (auto ready = init_crypto(); !ready) return report(ready.error());
+
+    CLI::App app{"custos-vault — the Custos vault server"};
+    app.require_subcommand(1);
+    std::filesystem::path data_dir;
+    std::string admin = "admin", department = "quality-management";
+    auto* init = app.add_subcommand("init", "Create a new vault: store, keys, TLS identity, first IT engineer");
+    init->add_option("--data-dir", data_dir, "Folder for the vault's data (created, mode 0700)")->required();
+    init->add_option("--admin", admin, "Login name of the first IT engineer")->capture_default_str();
+    init->add_option("--department", department, "Department of the first IT engineer")->capture_default_str();
+    init->footer("The password comes from CUSTOS_ADMIN_PASSWORD, or is generated and printed once.");
+
+    std::filesystem::path config_file, port_file;
+    std::string listen, log_level;
+    auto* serve = app.add_subcommand("serve", "Serve the vault's HTTPS API");
+    serve->add_option("--data-dir", data_dir, "The vault's data folder")->required();
+    serve->add_option("--config", config_file, "Configuration file (default: DATA_DIR/vault.toml)");
+    serve->add_option("--listen", listen, "Address and port, e.g. 127.0.0.1:8443 (overrides the file)");
+    serve->add_option("--log-level", log_level, "trace, debug, info, warn or error (overrides the file)");
+    serve->add_option("--port-file", port_file, "Write the bound port here (useful with port 0)");
+
+    auto* fingerprint = app.add_subcommand("fingerprint", "Print the TLS certificate's SHA-256 fingerprint");
+    fingerprint->add_option("--data-dir", data_dir, "The vault's data folder")->required();
+
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      const int code = app.exit(e);
+      return code == 0 ? 0 : kExitUsage;
+    }
+    if (init->parsed()) return run_init(data_dir, admin, department);
+    if (serve->parsed()) return run_serve(data_dir, config_file, listen, log_level, port_file);
+    if (fingerprint->parsed()) return run_fingerprint(data_dir);
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "custos-vault: internal error: %s\n", e.what());
+    return kExitRefused;
+  }
+}

@@ -1,0 +1,521 @@
+#include "custos/vault/api.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <vector>
+
+#include "api_json.hpp"
+
+namespace custos::vault {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kPrefix = "/api/v1/";
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (!path.starts_with(kPrefix)) return out;
+  path.remove_prefix(kPrefix.size());
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+std::optional<Id> parse_id(std::string_view text) {
+  Id value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+// One route: what it is, which action it decides, and how to read its body.
+struct Route {
+  Action action;
+  RouteKind kind;
+  std::optional<Id> id;       // the {id} in the path
+  std::string_view name;      // the {name} in the path
+};
+
+std::optional<Route> match(std::string_view method, std::string_view path) {
+  const auto s = segments(path);
+  const auto n = s.size();
+  auto is = [&](std::initializer_list<std::string_view> expected) {
+    if (expected.size() != n) return false;
+    std::size_t i = 0;
+    for (auto part : expected) {
+      if (part != "*" && part != s[i]) return false;
+      ++i;
+    }
+    return true;
+  };
+  const bool get = method == "GET", post = method == "POST", del = method == "DELETE";
+  if (post && is({"sessions"})) return Route{Action::session_login, RouteKind::login, {}, {}};
+  if (del && is({"sessions", "current"})) return Route{Action::session_logout, RouteKind::json, {}, {}};
+  if (get && is({"whoami"})) return Route{Action::whoami, RouteKind::json, {}, {}};
+  if (post && is({"users", "me", "password"})) return Route{Action::password_change, RouteKind::login, {}, {}};
+  if (get && is({"users"})) return Route{Action::user_list, RouteKind::json, {}, {}};
+  if (post && is({"users"})) return Route{Action::user_create, RouteKind::login, {}, {}};
+  if (post && is({"users", "*", "disable"})) return Route{Action::user_disable, RouteKind::json, {}, s[1]};
+  if (post && is({"users", "*", "password"})) return Route{Action::user_reset_password, RouteKind::login, {}, s[1]};
+  if (get && is({"departments"})) return Route{Action::department_list, RouteKind::json, {}, {}};
+  if (post && is({"departments"})) return Route{Action::department_create, RouteKind::json, {}, {}};
+  if (get && is({"documents"})) return Route{Action::document_list, RouteKind::json, {}, {}};
+  if (post && is({"documents"})) return Route{Action::document_upload, RouteKind::upload, {}, {}};
+  if (get && is({"documents", "*"})) return Route{Action::document_show, RouteKind::json, parse_id(s[1]), s[1]};
+  if (get && is({"documents", "*", "content"})) {
+    return Route{Action::document_content, RouteKind::download, parse_id(s[1]), s[1]};
+  }
+  if (post && is({"documents", "*", "grants"})) return Route{Action::grant_create, RouteKind::json, parse_id(s[1]), s[1]};
+  if (get && is({"documents", "*", "grants"})) return Route{Action::grant_list, RouteKind::json, parse_id(s[1]), s[1]};
+  if (del && is({"grants", "*"})) return Route{Action::grant_revoke, RouteKind::json, parse_id(s[1]), s[1]};
+  if (get && is({"grants", "mine"})) return Route{Action::grant_list_mine, RouteKind::json, {}, {}};
+  if (get && is({"audit"})) return Route{Action::audit_list, RouteKind::json, {}, {}};
+  return std::nullopt;
+}
+
+std::string target_for(const Route& route) {
+  switch (route.action) {
+    case Action::user_disable:
+    case Action::user_reset_password: return "user:" + std::string(route.name);
+    case Action::document_show:
+    case Action::document_content:
+    case Action::grant_create:
+    case Action::grant_list: return "document:" + std::string(route.name);
+    case Action::grant_revoke: return "grant:" + std::string(route.name);
+    default: return std::string(to_string(route.action));
+  }
+}
+
+ApiResponse json_response(unsigned status, json::value body) { return ApiResponse{status, json::serialize(body) + "\n", "application/json"}; }
+
+template <class T, class F>
+json::array array_of(const std::vector<T>& items, F&& convert) {
+  json::array out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.emplace_back(convert(item));
+  return out;
+}
+
+// The request's JSON object. Parsing happens in a buffer that is wiped
+// afterwards (bodies may hold passwords).
+class JsonBody {
+ public:
+  explicit JsonBody(std::string_view text)
+      : scratch_(text.size() * 2 + 4096), resource_(scratch_.unsafe_bytes().data(), scratch_.size()) {
+    boost::system::error_code ec;
+    json::parse_options options;
+    options.max_depth = 16;
+    value_ = json::parse(text, ec, &resource_, options);
+    if (ec) {
+      error_ = "the body is not valid JSON: " + ec.message();
+    } else if (!value_.is_object()) {
+      error_ = "the body must be a JSON object";
+    }
+  }
+  Result<void> valid() const {
+    if (!error_.empty()) return fail(ErrorCode::invalid_argument, error_);
+    return ok();
+  }
+  Result<std::string> text(const char* key, bool required = true) const {
+    const auto* v = value_.as_object().if_contains(key);
+    if (v == nullptr || v->is_null()) {
+      if (!required) return std::string();
+      return fail(ErrorCode::invalid_argument, std::string("the body needs \"") + key + "\"");
+    }
+    if (!v->is_string()) return fail(ErrorCode::invalid_argument, std::string("\"") + key + "\" must be a string");
+    return std::string(v->as_string());
+  }
+  Result<Secret> secret(const char* key, bool required = true) const {
+    const auto* v = value_.as_object().if_contains(key);
+    if (v == nullptr || v->is_null()) {
+      if (!required) return Secret();
+      return fail(ErrorCode::invalid_argument, std::string("the body needs \"") + key + "\"");
+    }
+    if (!v->is_string()) return fail(ErrorCode::invalid_argument, std::string("\"") + key + "\" must be a string");
+    const auto& s = v->as_string();
+    return Secret::from_string(std::string_view(s.data(), s.size()));
+  }
+  const json::value* find(const char* key) const { return value_.as_object().if_contains(key); }
+
+ private:
+  Secret scratch_;
+  json::monotonic_resource resource_;
+  json::value value_;
+  std::string error_;
+};
+
+}  // namespace
+
+unsigned Api::http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument: return 400;
+    case ErrorCode::unauthenticated: return 401;
+    case ErrorCode::permission_denied: return 403;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::timeout: return 408;
+    case ErrorCode::already_exists:
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::expired: return 410;
+    case ErrorCode::too_large: return 413;
+    case ErrorCode::locked: return 423;
+    case ErrorCode::unavailable:
+    case ErrorCode::io: return 503;
+    default: return 500;
+  }
+}
+
+ApiResponse Api::error_response(const Error& error, const std::string& request_id) {
+  json::object body;
+  body["error"] = json::object{{"code", to_string(error.code)}, {"message", error.message}, {"request_id", request_id}};
+  return json_response(http_status(error.code), std::move(body));
+}
+
+RouteKind Api::route(std::string_view method, std::string_view path) const {
+  if (path == "/healthz" && method == "GET") return RouteKind::health;
+  if (path == "/metrics" && method == "GET") return RouteKind::metrics;
+  auto found = match(method, path);
+  return found ? found->kind : RouteKind::not_found;
+}
+
+Origin Api::origin_of(const ApiRequest& request) const {
+  return Origin{request.request_id, request.source, now_seconds(), ""};
+}
+
+ApiResponse Api::refuse(const Error& error, const Origin& origin, const Principal* principal, Action action,
+                        const std::string& target) {
+  // Fail closed: a refusal that cannot be recorded is answered as unavailable.
+  if (auto recorded = s_.audit.record(refusal_audit(origin, principal, action, target, error)); !recorded) {
+    return error_response(Error{ErrorCode::unavailable, "the audit log cannot be written; nothing was done"},
+                          origin.request_id);
+  }
+  return error_response(error, origin.request_id);
+}
+
+Result<Principal> Api::authenticate(const ApiRequest& request, const Origin& origin, Action action,
+                                    const std::string& target) {
+  if (request.bearer.empty()) {
+    Error error{ErrorCode::unauthenticated, "log in first (custos login)"};
+    CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, nullptr, action, target, error)));
+    return fail(std::move(error));
+  }
+  auto principal = s_.auth.authenticate(request.bearer, origin);
+  if (!principal) {
+    CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, nullptr, action, target, principal.error())));
+  }
+  return principal;
+}
+
+ApiResponse Api::handle(const ApiRequest& request) {
+  if (request.path == "/healthz") return json_response(200, json::object{{"status", "ok"}});
+  const auto origin = origin_of(request);
+  const auto route = match(request.method, request.path);
+  if (!route) {
+    return error_response(Error{ErrorCode::not_found, "no such API endpoint: " + request.method + " " + request.path},
+                          request.request_id);
+  }
+  const auto target = target_for(*route);
+
+  if (route->action == Action::session_login) {
+    JsonBody body(request.body);
+    auto fields = [&]() -> Result<LoginResult> {
+      CUSTOS_TRY_VOID(body.valid());
+      auto name = body.text("user");
+      if (!name) return fail(name.error());
+      auto password = body.secret("password");
+      if (!password) return fail(password.error());
+      return s_.auth.login(*name, *password, origin);
+    }();
+    if (!fields) {
+      // Malformed bodies reach no login check, so they are recorded here.
+      if (fields.error().code == ErrorCode::invalid_argument) {
+        return refuse(fields.error(), origin, nullptr, route->action, target);
+      }
+      return error_response(fields.error(), request.request_id);
+    }
+    json::object out;
+    out["token"] = std::string(fields->token.unsafe_view());
+    out["expires_at"] = format_rfc3339(fields->session.expires_at);
+    out["idle_timeout_seconds"] = s_.auth.policy().idle_seconds;
+    out["user"] = api_json::user(fields->user);
+    return json_response(201, std::move(out));
+  }
+
+  auto principal = authenticate(request, origin, route->action, target);
+  if (!principal) return error_response(principal.error(), request.request_id);
+
+  auto result = [&]() -> Result<ApiResponse> {
+    switch (route->action) {
+      case Action::session_logout: {
+        CUSTOS_TRY_VOID(s_.auth.logout(*principal, origin));
+        return json_response(200, json::object{{"logged_out", true}});
+      }
+      case Action::whoami: {
+        CUSTOS_TRY_VOID(s_.audit.record(make_audit(origin, &*principal, Action::whoami, "user:" + principal->user.name,
+                                                   Outcome::allowed, "ok")));
+        return json_response(200, api_json::user(principal->user));
+      }
+      case Action::password_change: {
+        JsonBody body(request.body);
+        CUSTOS_TRY_VOID(body.valid());
+        auto old_password = body.secret("old_password");
+        if (!old_password) return fail(old_password.error());
+        auto new_password = body.secret("new_password");
+        if (!new_password) return fail(new_password.error());
+        CUSTOS_TRY_VOID(s_.auth.change_password(*principal, *old_password, *new_password, origin));
+        return json_response(200, json::object{{"changed", true}, {"sessions_ended", true}});
+      }
+      case Action::user_list: {
+        auto users = s_.directory.list_users(*principal, origin);
+        if (!users) return fail(users.error());
+        return json_response(200, json::object{{"users", array_of(*users, api_json::user)}});
+      }
+      case Action::user_create: {
+        JsonBody body(request.body);
+        CUSTOS_TRY_VOID(body.valid());
+        NewUser user;
+        auto name = body.text("name");
+        if (!name) return fail(name.error());
+        user.name = *name;
+        user.display_name = body.text("display_name", false).value_or("");
+        auto dept = body.text("department");
+        if (!dept) return fail(dept.error());
+        user.department = *dept;
+        const auto* roles = body.find("roles");
+        if (roles == nullptr || !roles->is_array()) {
+          return fail(ErrorCode::invalid_argument, "\"roles\" must be an array of role names");
+        }
+        for (const auto& role : roles->as_array()) {
+          const auto parsed = role.is_string() ? role_from_string(std::string_view(role.as_string())) : Role::unknown;
+          if (parsed == Role::unknown) {
+            return fail(ErrorCode::invalid_argument, "unknown role; roles are it_engineer, project_lead, info_clerk, "
+                                                     "dept_manager, general_manager, auditor");
+          }
+          user.roles.add(parsed);
+        }
+        auto password = body.secret("password", false);
+        if (!password) return fail(password.error());
+        if (!password->empty()) user.password = std::move(*password);
+        auto created = s_.directory.create_user(*principal, std::move(user), origin);
+        if (!created) return fail(created.error());
+        json::object out{{"user", api_json::user(created->user)}};
+        if (created->generated_password) {
+          out["generated_password"] = std::string(created->generated_password->unsafe_view());
+        }
+        return json_response(201, std::move(out));
+      }
+      case Action::user_disable: {
+        auto user = s_.directory.disable_user(*principal, route->name, origin);
+        if (!user) return fail(user.error());
+        return json_response(200, api_json::user(*user));
+      }
+      case Action::user_reset_password: {
+        JsonBody body(request.body.empty() ? std::string_view("{}") : std::string_view(request.body));
+        CUSTOS_TRY_VOID(body.valid());
+        auto password = body.secret("password", false);
+        if (!password) return fail(password.error());
+        std::optional<Secret> chosen;
+        if (!password->empty()) chosen = std::move(*password);
+        auto generated = s_.directory.reset_password(*principal, route->name, std::move(chosen), origin);
+        if (!generated) return fail(generated.error());
+        json::object out{{"reset", true}};
+        if (*generated) out["generated_password"] = std::string((*generated)->unsafe_view());
+        return json_response(200, std::move(out));
+      }
+      case Action::department_list: {
+        auto list = s_.directory.list_departments(*principal, origin);
+        if (!list) return fail(list.error());
+        return json_response(200, json::object{{"departments", array_of(*list, api_json::department)}});
+      }
+      case Action::department_create: {
+        JsonBody body(request.body);
+        CUSTOS_TRY_VOID(body.valid());
+        auto name = body.text("name");
+        if (!name) return fail(name.error());
+        auto made = s_.directory.create_department(*principal, *name, origin);
+        if (!made) return fail(made.error());
+        return json_response(201, api_json::department(*made));
+      }
+      case Action::document_list: {
+        auto docs = s_.documents.list(*principal, origin);
+        if (!docs) return fail(docs.error());
+        return json_response(200, json::object{{"documents", array_of(*docs, api_json::document)}});
+      }
+      case Action::document_show: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
+        auto doc = s_.documents.show(*principal, *route->id, origin);
+        if (!doc) return fail(doc.error());
+        return json_response(200, api_json::document(*doc));
+      }
+      case Action::grant_create: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
+        JsonBody body(request.body);
+        CUSTOS_TRY_VOID(body.valid());
+        auto user = body.text("user");
+        if (!user) return fail(user.error());
+        auto until_text = body.text("until");
+        if (!until_text) return fail(until_text.error());
+        auto until = parse_time(*until_text);
+        if (!until) return fail(until.error());
+        auto made = s_.grants.grant(*principal, *route->id, *user, *until, origin);
+        if (!made) return fail(made.error());
+        return json_response(201, api_json::grant(*made, origin.now));
+      }
+      case Action::grant_list: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
+        auto list = s_.grants.of_document(*principal, *route->id, origin);
+        if (!list) return fail(list.error());
+        return json_response(200, json::object{{"grants", array_of(*list, [&](const Grant& g) {
+                                                  return api_json::grant(g, origin.now);
+                                                })}});
+      }
+      case Action::grant_revoke: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a grant id is a positive number");
+        auto revoked = s_.grants.revoke(*principal, *route->id, origin);
+        if (!revoked) return fail(revoked.error());
+        return json_response(200, api_json::grant(*revoked, origin.now));
+      }
+      case Action::grant_list_mine: {
+        auto list = s_.grants.mine(*principal, origin);
+        if (!list) return fail(list.error());
+        return json_response(200, json::object{{"grants", array_of(*list, [&](const Grant& g) {
+                                                  return api_json::grant(g, origin.now);
+                                                })}});
+      }
+      case Action::audit_list: {
+        AuditQuery query;
+        auto text = [&](const char* key) -> std::optional<std::string> {
+          auto found = request.query.find(key);
+          if (found == request.query.end() || found->second.empty()) return std::nullopt;
+          return found->second;
+        };
+        query.actor = text("actor");
+        query.action = text("action");
+        query.target = text("target");
+        if (auto outcome = text("outcome")) {
+          if (*outcome != "allowed" && *outcome != "refused") {
+            return fail(ErrorCode::invalid_argument, "outcome is allowed or refused");
+          }
+          query.outcome = *outcome == "allowed" ? Outcome::allowed : Outcome::refused;
+        }
+        for (auto [key, slot] : {std::pair{"since", &query.since}, std::pair{"until", &query.until}}) {
+          if (auto value = text(key)) {
+            auto parsed = parse_time(*value);
+            if (!parsed) return fail(parsed.error());
+            *slot = *parsed;
+          }
+        }
+        if (auto after = text("after")) {
+          auto parsed = parse_id(*after);
+          if (!parsed) return fail(ErrorCode::invalid_argument, "after is a positive sequence number");
+          query.after_seq = *parsed;
+        }
+        if (auto limit = text("limit")) {
+          auto parsed = parse_id(*limit);
+          if (!parsed || *parsed > 10000) return fail(ErrorCode::invalid_argument, "limit is 1 to 10000");
+          query.limit = static_cast<int>(*parsed);
+        }
+        auto records = list_audit(s_.store, s_.audit, *principal, query, origin);
+        if (!records) return fail(records.error());
+        return json_response(200, json::object{{"events", array_of(*records, api_json::audit)}});
+      }
+      default:
+        return fail(ErrorCode::not_found, "no such API endpoint");
+    }
+  }();
+  if (!result) return refuse(result.error(), origin, &*principal, route->action, target);
+  return std::move(*result);
+}
+
+Result<Api::UploadStart> Api::start_upload(const ApiRequest& request) {
+  const auto origin = origin_of(request);
+  auto principal = authenticate(request, origin, Action::document_upload, "documents");
+  if (!principal) return fail(principal.error());
+  auto started = [&]() -> Result<std::unique_ptr<Upload>> {
+    auto param = [&](const char* key) {
+      auto found = request.query.find(key);
+      return found == request.query.end() ? std::string() : found->second;
+    };
+    NewDocument doc;
+    doc.title = param("title");
+    const auto level = param("level");
+    doc.level = level_from_string(level);
+    doc.department = param("department");
+    doc.filename = param("filename");
+    if (!request.content_type.empty()) doc.content_type = request.content_type;
+    return s_.documents.begin_upload(*principal, std::move(doc), origin);
+  }();
+  if (!started) {
+    CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, &*principal, Action::document_upload, "documents", started.error())));
+    return fail(started.error());
+  }
+  return UploadStart{std::move(*started), origin, std::move(*principal)};
+}
+
+ApiResponse Api::finish_upload(UploadStart& start) {
+  start.origin.now = now_seconds();
+  auto doc = start.upload->finish(start.origin);
+  // finish() audits both outcomes (a failed finish removes the upload and
+  // records why).
+  if (!doc) return error_response(doc.error(), start.origin.request_id);
+  return json_response(201, api_json::document(*doc));
+}
+
+Result<std::unique_ptr<ContentReader>> Api::start_download(const ApiRequest& request) {
+  const auto origin = origin_of(request);
+  const auto route = match(request.method, request.path);
+  const auto target = route ? target_for(*route) : std::string("document");
+  auto principal = authenticate(request, origin, Action::document_content, target);
+  if (!principal) return fail(principal.error());
+  auto reader = [&]() -> Result<std::unique_ptr<ContentReader>> {
+    if (!route || !route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
+    return s_.documents.open_content(*principal, *route->id, origin);
+  }();
+  if (!reader) {
+    CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, &*principal, Action::document_content, target, reader.error())));
+  }
+  return reader;
+}
+
+Result<std::string> url_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= text.size()) return fail(ErrorCode::invalid_argument, "bad percent-encoding");
+      int value = 0;
+      const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+      if (ec != std::errc() || end != text.data() + i + 3) return fail(ErrorCode::invalid_argument, "bad percent-encoding");
+      out += static_cast<char>(value);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    auto key = url_decode(pair.substr(0, eq), true);
+    auto value = url_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!key || !value) return fail(ErrorCode::invalid_argument, "the query string has bad percent-encoding");
+    if (!key->empty()) out[*key] = *value;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace custos::vault

@@ -1,0 +1,78 @@
+#include "api_json.hpp"
+
+namespace custos::vault::api_json {
+
+namespace json = boost::json;
+
+json::object user(const User& u) {
+  json::array roles;
+  for (auto role : u.roles.list()) roles.emplace_back(to_string(role));
+  json::object o;
+  o["id"] = u.id;
+  o["name"] = u.name;
+  o["display_name"] = u.display_name;
+  o["department"] = u.department;
+  o["roles"] = std::move(roles);
+  o["disabled"] = u.disabled;
+  o["created_at"] = format_rfc3339(u.created_at);
+  if (u.locked_until > now_seconds()) o["locked_until"] = format_rfc3339(u.locked_until);
+  return o;
+}
+
+json::object department(const Department& d) {
+  return {{"id", d.id}, {"name", d.name}, {"created_at", format_rfc3339(d.created_at)}};
+}
+
+json::object document(const Document& d) {
+  json::object o;
+  o["id"] = d.id;
+  o["title"] = d.title;
+  o["level"] = to_string(d.level);
+  o["department"] = d.department;
+  o["filename"] = d.filename;
+  o["content_type"] = d.content_type;
+  o["size"] = d.size;
+  o["version"] = d.version;
+  o["uploaded_by"] = d.uploaded_by_name;
+  o["created_at"] = format_rfc3339(d.created_at);
+  o["state"] = to_string(d.state);
+  o["ciphertext_sha256"] = d.ciphertext_sha256;
+  return o;
+}
+
+json::object grant(const Grant& g, UnixSeconds now) {
+  json::object o;
+  o["id"] = g.id;
+  o["document_id"] = g.document_id;
+  o["document_title"] = g.document_title;
+  o["grantee"] = g.grantee;
+  o["granted_by"] = g.granted_by_name;
+  o["access"] = "view_only";
+  o["created_at"] = format_rfc3339(g.created_at);
+  o["expires_at"] = format_rfc3339(g.expires_at);
+  if (g.revoked_at) {
+    o["revoked_at"] = format_rfc3339(*g.revoked_at);
+    o["revoked_by"] = g.revoked_by_name;
+  }
+  o["live"] = g.live(now);
+  return o;
+}
+
+json::object audit(const AuditRecord& r) {
+  json::object o;
+  o["seq"] = r.seq;
+  o["time"] = format_rfc3339(r.time);
+  o["request_id"] = r.request_id;
+  o["actor"] = r.actor;
+  o["source"] = r.source;
+  o["action"] = r.action;
+  o["target"] = r.target;
+  o["outcome"] = to_string(r.outcome);
+  o["reason"] = r.reason;
+  boost::system::error_code ec;
+  auto detail = json::parse(r.detail, ec);
+  o["detail"] = ec ? json::value(r.detail) : std::move(detail);
+  return o;
+}
+
+}  // namespace custos::vault::api_json

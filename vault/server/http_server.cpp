@@ -1,0 +1,464 @@
+// The one translation unit that instantiates Boost.Beast and Asio's
+// coroutines for the server; keep it that way for build times.
+#include "custos/vault/http_server.hpp"
+
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "custos/platform/random.hpp"
+
+namespace custos::vault {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// A connection as the shutdown logic sees it.
+struct Connection {
+  explicit Connection(asio::strand<asio::io_context::executor_type> s) : strand(std::move(s)) {}
+  asio::strand<asio::io_context::executor_type> strand;
+  beast::tcp_stream* tcp = nullptr;  // valid while the coroutine runs; touched only on `strand`
+  bool idle = true;                  // waiting for a handshake or the next request head
+};
+
+// Runs `f` on `pool` and resumes the calling coroutine with its result.
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) {
+  using R = std::invoke_result_t<F&>;
+  co_return co_await asio::co_spawn(
+      pool.get_executor(), [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
+      asio::use_awaitable);
+}
+
+std::string request_id_from(std::string_view given) {
+  if (!given.empty() && given.size() <= 64) {
+    bool fine = true;
+    for (const char c : given) fine = fine && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+    if (fine) return std::string(given);
+  }
+  return random_id();
+}
+
+}  // namespace
+
+Result<std::pair<std::string, std::uint16_t>> split_host_port(std::string_view address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return fail(ErrorCode::invalid_argument, "listen address reads HOST:PORT, e.g. 127.0.0.1:8443");
+  }
+  auto host = address.substr(0, colon);
+  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  const auto digits = address.substr(colon + 1);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc() || end != digits.data() + digits.size() || port > 65535) {
+    return fail(ErrorCode::invalid_argument, "the port must be a number from 0 to 65535");
+  }
+  return std::pair{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+struct HttpServer::Impl {
+  Impl(Api& a, Metrics& m, ServerSettings s, HttpLimits l, std::uint64_t max_upload)
+      : api(a), metrics(m), settings(s), limits(l), max_upload_bytes(max_upload),
+        workers(s.workers), logins(s.login_threads) {}
+
+  Api& api;
+  Metrics& metrics;
+  ServerSettings settings;
+  HttpLimits limits;
+  std::uint64_t max_upload_bytes;
+  asio::io_context io;
+  ssl::context tls{ssl::context::tls_server};
+  asio::thread_pool workers;
+  asio::thread_pool logins;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  std::mutex connections_mutex;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  std::uint64_t next_connection = 0;
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(tcp::socket socket, std::shared_ptr<Connection> connection, std::uint64_t id);
+  asio::awaitable<bool> serve_one(Stream& stream, beast::flat_buffer& buffer, Connection& connection,
+                                  const std::string& source);
+  asio::awaitable<bool> write(Stream& stream, ApiResponse response, unsigned version, bool keep_alive,
+                              const std::string& request_id, std::chrono::steady_clock::time_point started);
+  void shutdown();
+};
+
+asio::awaitable<void> HttpServer::Impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(kTuple);
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) co_return;
+      // Out of descriptors and the like: log, breathe, go on accepting.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(io, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    std::shared_ptr<Connection> connection;
+    std::uint64_t id = 0;
+    {
+      std::lock_guard lock(connections_mutex);
+      if (connections.size() >= settings.max_connections) {
+        metrics.connection_rejected();
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      id = ++next_connection;
+      connection = std::make_shared<Connection>(asio::make_strand(io));
+      connections.emplace(id, connection);
+    }
+    metrics.connection_opened();
+    auto strand = connection->strand;
+    asio::co_spawn(strand, serve(std::move(socket), std::move(connection), id), asio::detached);
+  }
+}
+
+asio::awaitable<void> HttpServer::Impl::serve(tcp::socket socket, std::shared_ptr<Connection> connection,
+                                              std::uint64_t id) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  const std::string source = ec ? std::string("unknown") : remote.address().to_string();
+  Stream stream(beast::tcp_stream(std::move(socket)), tls);
+  connection->tcp = &beast::get_lowest_layer(stream);
+  if (!stopping) {
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.handshake_timeout_seconds));
+    auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+    if (!handshake_ec) {
+      beast::flat_buffer buffer;
+      try {
+        while (co_await serve_one(stream, buffer, *connection, source)) {
+        }
+      } catch (const std::exception& e) {
+        // Handlers return errors as values; reaching this is a bug. Drop the
+        // connection, keep the server.
+        spdlog::error("connection from {} ended by an exception: {}", source, e.what());
+      }
+    }
+  }
+  connection->tcp = nullptr;
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.erase(id);
+  }
+  metrics.connection_closed();
+}
+
+asio::awaitable<bool> HttpServer::Impl::write(Stream& stream, ApiResponse response, unsigned version,
+                                              bool keep_alive, const std::string& request_id,
+                                              std::chrono::steady_clock::time_point started) {
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::server, "custos-vault");
+  res.set(http::field::content_type, response.content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Request-Id", request_id);
+  res.keep_alive(keep_alive && !stopping);
+  res.body() = std::move(response.body);
+  res.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.request_timeout_seconds));
+  auto [ec, bytes] = co_await http::async_write(stream, res, kTuple);
+  metrics.request_done(response.status,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (ec || !res.keep_alive()) {
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(kTuple);
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_buffer& buffer, Connection& connection,
+                                                  const std::string& source) {
+  if (stopping) co_return false;
+  connection.idle = true;
+  http::request_parser<http::empty_body> head;
+  head.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
+  head.body_limit(limits.json_body_bytes);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
+  auto [ec, bytes] = co_await http::async_read_header(stream, buffer, head, kTuple);
+  connection.idle = false;
+  const auto started = std::chrono::steady_clock::now();
+  const std::string fallback_id = random_id();
+  if (ec) {
+    if (ec == http::error::header_limit) {
+      co_await write(stream, Api::error_response({ErrorCode::too_large, "the request head is larger than " +
+                                                                            std::to_string(limits.header_bytes) +
+                                                                            " bytes"}, fallback_id),
+                     11, false, fallback_id, started);
+    } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+               ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      co_await write(stream, Api::error_response({ErrorCode::invalid_argument, "malformed HTTP request"}, fallback_id),
+                     11, false, fallback_id, started);
+    }
+    co_return false;  // timeouts, resets and clean closes just end the connection
+  }
+  auto& header = head.get();
+  ApiRequest request;
+  request.method = std::string(header.method_string());
+  const std::string_view target(header.target().data(), header.target().size());
+  const auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  request.request_id = request_id_from(header["X-Request-Id"]);
+  request.source = source;
+  request.content_type = std::string(header[http::field::content_type]);
+  const auto version = header.version();
+  const bool keep_alive = header.keep_alive();
+  if (question != std::string_view::npos) {
+    auto query = parse_query(target.substr(question + 1));
+    if (!query) {
+      co_return co_await write(stream, Api::error_response(query.error(), request.request_id), version, false,
+                               request.request_id, started);
+    }
+    request.query = std::move(*query);
+  }
+  const auto authorization = header[http::field::authorization];
+  if (authorization.starts_with("Bearer ")) {
+    request.bearer = Secret::from_string(std::string_view(authorization.data() + 7, authorization.size() - 7));
+  }
+
+  const auto kind = api.route(request.method, request.path);
+  switch (kind) {
+    case RouteKind::metrics: {
+      if (!settings.metrics) break;
+      ApiResponse response{200, metrics.render(), "text/plain; version=0.0.4"};
+      co_return co_await write(stream, std::move(response), version, keep_alive, request.request_id, started);
+    }
+    case RouteKind::health:
+      co_return co_await write(stream, api.handle(request), version, keep_alive, request.request_id, started);
+    case RouteKind::json:
+    case RouteKind::login: {
+      http::request_parser<http::string_body> parser(std::move(head));
+      parser.body_limit(limits.json_body_bytes);
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.request_timeout_seconds));
+      auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (body_ec) {
+        if (body_ec == http::error::body_limit) {
+          co_await write(stream, Api::error_response({ErrorCode::too_large, "the JSON body is larger than " +
+                                                                                std::to_string(limits.json_body_bytes) +
+                                                                                " bytes"}, request.request_id),
+                         version, false, request.request_id, started);
+        }
+        co_return false;
+      }
+      request.body = std::move(parser.get().body());
+      auto& pool = kind == RouteKind::login ? logins : workers;
+      auto response = co_await offload(pool, [this, &request] { return api.handle(request); });
+      co_return co_await write(stream, std::move(response), version, keep_alive, request.request_id, started);
+    }
+    case RouteKind::upload: {
+      auto start = co_await offload(workers, [this, &request] { return api.start_upload(request); });
+      if (!start) {
+        // Refused before reading the body: answer and close, so the body
+        // that may still be on its way is never read.
+        co_return co_await write(stream, Api::error_response(start.error(), request.request_id), version, false,
+                                 request.request_id, started);
+      }
+      if (beast::iequals(header[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, version};
+        co_await http::async_write(stream, go_on, kTuple);
+      }
+      http::request_parser<http::buffer_body> parser(std::move(head));
+      parser.body_limit(max_upload_bytes);
+      Secret piece(256 * 1024);
+      std::optional<Error> failure;
+      while (!parser.is_done()) {
+        parser.get().body().data = piece.unsafe_bytes().data();
+        parser.get().body().size = piece.size();
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.body_read_timeout_seconds));
+        auto [read_ec, read_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+        if (read_ec == http::error::need_buffer) read_ec = {};
+        if (read_ec) {
+          failure = read_ec == http::error::body_limit
+                        ? Error{ErrorCode::too_large, "the file is larger than the vault accepts"}
+                        : Error{ErrorCode::unavailable, "the upload was cut off: " + read_ec.message()};
+          break;
+        }
+        const auto got = piece.size() - parser.get().body().size;
+        if (got == 0) continue;
+        auto written = co_await offload(workers, [&] { return start->upload->write(piece.unsafe_bytes().first(got)); });
+        if (!written) {
+          failure = written.error();
+          break;
+        }
+        metrics.uploaded(got);
+      }
+      if (failure) {
+        co_await offload(workers, [&] {
+          start->origin.now = now_seconds();
+          start->upload->abort(start->origin, *failure);
+          return 0;
+        });
+        spdlog::info("upload {} from {} aborted: {}", request.request_id, source, failure->describe());
+        co_return co_await write(stream, Api::error_response(*failure, request.request_id), version, false,
+                                 request.request_id, started);
+      }
+      auto response = co_await offload(workers, [&] { return api.finish_upload(*start); });
+      co_return co_await write(stream, std::move(response), version, keep_alive, request.request_id, started);
+    }
+    case RouteKind::download: {
+      auto reader = co_await offload(workers, [this, &request] { return api.start_download(request); });
+      if (!reader) {
+        co_return co_await write(stream, Api::error_response(reader.error(), request.request_id), version, keep_alive,
+                                 request.request_id, started);
+      }
+      http::response<http::buffer_body> res{http::status::ok, version};
+      res.set(http::field::server, "custos-vault");
+      res.set(http::field::content_type, (*reader)->document().content_type);
+      res.set(http::field::cache_control, "no-store");
+      res.set("X-Content-Type-Options", "nosniff");
+      res.set("X-Request-Id", request.request_id);
+      res.keep_alive(keep_alive && !stopping);
+      res.content_length((*reader)->document().size);
+      res.body().data = nullptr;
+      res.body().more = true;
+      http::response_serializer<http::buffer_body> serializer(res);
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.request_timeout_seconds));
+      if (auto [head_ec, n] = co_await http::async_write_header(stream, serializer, kTuple); head_ec) co_return false;
+      Secret piece;
+      for (;;) {
+        auto more = co_await offload(workers, [&] { return (*reader)->next(piece); });
+        if (!more) {
+          // The status line is out; the only honest signal left is to cut
+          // the connection so the client sees a short body.
+          spdlog::error("content of document {} failed its integrity check: {}", (*reader)->document().id,
+                        more.error().describe());
+          co_return false;
+        }
+        if (!*more) break;
+        res.body().data = piece.unsafe_bytes().data();
+        res.body().size = piece.size();
+        res.body().more = true;
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.body_read_timeout_seconds));
+        auto [body_ec, n] = co_await http::async_write(stream, serializer, kTuple);
+        if (body_ec == http::error::need_buffer) body_ec = {};
+        if (body_ec) co_return false;
+        metrics.downloaded(piece.size());
+      }
+      res.body().data = nullptr;
+      res.body().size = 0;
+      res.body().more = false;
+      auto [end_ec, n] = co_await http::async_write(stream, serializer, kTuple);
+      metrics.request_done(200, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      co_return !end_ec && res.keep_alive();
+    }
+    case RouteKind::not_found:
+      break;
+  }
+  co_return co_await write(stream,
+                           Api::error_response({ErrorCode::not_found, "no such endpoint: " + request.method + " " +
+                                                                          request.path}, request.request_id),
+                           version, keep_alive, request.request_id, started);
+}
+
+void HttpServer::Impl::shutdown() {
+  if (stopping.exchange(true)) return;
+  asio::post(io, [this] {
+    boost::system::error_code ignored;
+    if (acceptor) acceptor->close(ignored);
+    if (signals) signals->cancel(ignored);
+    std::lock_guard lock(connections_mutex);
+    for (auto& [id, connection] : connections) {
+      asio::post(connection->strand, [connection] {
+        // Idle connections close now; busy ones finish their request and
+        // close after answering (they see `stopping`).
+        if (connection->idle && connection->tcp != nullptr) connection->tcp->socket().close();
+      });
+    }
+  });
+}
+
+HttpServer::HttpServer(Api& api, Metrics& metrics, ServerSettings server, HttpLimits limits,
+                       std::uint64_t max_upload_bytes)
+    : impl_(std::make_unique<Impl>(api, metrics, server, limits, max_upload_bytes)) {
+  auto& tls = impl_->tls;
+  tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use |
+                  ssl::context::no_compression);
+  SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(tls.native_handle(), "ECDHE+AESGCM:ECDHE+CHACHA20");
+  SSL_CTX_set_options(tls.native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  // Many idle clients are expected: allow as many descriptors as the hard limit.
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+HttpServer::~HttpServer() {
+  impl_->workers.join();
+  impl_->logins.join();
+}
+
+Result<void> HttpServer::load_tls(const std::filesystem::path& certificate, const std::filesystem::path& private_key) {
+  boost::system::error_code ec;
+  impl_->tls.use_certificate_chain_file(certificate.string(), ec);
+  if (ec) return fail(ErrorCode::io, "cannot load TLS certificate " + certificate.string() + ": " + ec.message());
+  impl_->tls.use_private_key_file(private_key.string(), ssl::context::pem, ec);
+  if (ec) return fail(ErrorCode::io, "cannot load TLS key " + private_key.string() + ": " + ec.message());
+  return ok();
+}
+
+Result<std::uint16_t> HttpServer::listen(std::string_view address) {
+  auto parts = split_host_port(address);
+  if (!parts) return fail(parts.error());
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(parts->first, ec);
+  if (ec) return fail(ErrorCode::invalid_argument, "'" + parts->first + "' is not an IP address");
+  tcp::endpoint endpoint(ip, parts->second);
+  auto& acceptor = impl_->acceptor.emplace(impl_->io);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(ErrorCode::unavailable, "cannot listen on " + std::string(address) + ": " + ec.message());
+  return acceptor.local_endpoint().port();
+}
+
+void HttpServer::run(bool handle_signals) {
+  auto& impl = *impl_;
+  if (handle_signals) {
+    impl.signals.emplace(impl.io, SIGTERM, SIGINT);
+    impl.signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      spdlog::info("signal {} received: finishing in-flight requests, then stopping", signal);
+      impl_->shutdown();
+    });
+  }
+  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  unsigned threads = impl.settings.io_threads != 0 ? impl.settings.io_threads
+                                                   : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+  for (auto& thread : pool) thread.join();
+  impl.workers.join();
+  impl.logins.join();
+}
+
+void HttpServer::stop() { impl_->shutdown(); }
+
+}  // namespace custos::vault

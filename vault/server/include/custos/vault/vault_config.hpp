@@ -1,0 +1,61 @@
+// The vault server's configuration: `<data dir>/vault.toml` (or the file
+// given with --config), every key optional with the default shown here and in
+// docs/admin-guide.md. Command-line flags override the file.
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "custos/platform/error.hpp"
+#include "custos/vault/auth_service.hpp"
+#include "custos/vault/document_service.hpp"
+#include "custos/vault/grant_service.hpp"
+
+namespace custos::vault {
+
+struct ServerSettings {
+  std::string listen = "127.0.0.1:8443";   // [server] listen: address:port (IPv6 as [::1]:8443)
+  unsigned io_threads = 0;                 // [server] io_threads: 0 = one per core
+  unsigned workers = 16;                   // [server] workers: threads for store work
+  unsigned login_threads = 2;              // [server] login_threads: threads for Argon2id (64 MiB each)
+  std::size_t max_connections = 10000;     // [server] max_connections: more are closed at once
+  bool metrics = true;                     // [server] metrics: serve /metrics
+};
+
+struct HttpLimits {
+  std::size_t header_bytes = 16 * 1024;    // [limits] header_bytes: larger headers get 431
+  std::size_t json_body_bytes = 1 << 20;   // [limits] json_body_bytes: larger bodies get 413
+  unsigned handshake_timeout_seconds = 10; // [limits] handshake_timeout_seconds
+  unsigned idle_timeout_seconds = 60;      // [limits] idle_timeout_seconds: keep-alive wait
+  unsigned request_timeout_seconds = 30;   // [limits] request_timeout_seconds: to read head and JSON body
+  unsigned body_read_timeout_seconds = 60; // [limits] body_read_timeout_seconds: per read while uploading
+};
+
+struct VaultConfig {
+  std::filesystem::path data_dir;          // --data-dir; every relative path below is inside it
+  std::filesystem::path tls_certificate = "tls/cert.pem";  // [tls] certificate
+  std::filesystem::path tls_private_key = "tls/key.pem";   // [tls] private_key
+  std::string log_level = "info";          // [log] level: trace|debug|info|warn|error
+  ServerSettings server;
+  HttpLimits limits;
+  AuthPolicy auth;                         // [sessions] idle_minutes, absolute_hours; [login] …
+  DocumentLimits documents;                // [limits] max_upload_bytes
+  GrantLimits grants;                      // [grants] max_days
+
+  std::filesystem::path resolve(const std::filesystem::path& p) const {
+    return p.is_absolute() ? p : data_dir / p;
+  }
+};
+
+// Reads `file` over the defaults. A missing file is fine when `optional`;
+// unknown keys and wrong types are errors naming file, line and key.
+Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, const std::filesystem::path& file,
+                                      bool optional);
+
+// The documented default file written by `custos-vault init`.
+std::string default_vault_toml();
+
+}  // namespace custos::vault

@@ -1,0 +1,187 @@
+#include "custos/vault/vault_config.hpp"
+
+#include <toml++/toml.h>
+
+#include <set>
+
+namespace custos::vault {
+namespace {
+
+// Every key the file may hold; anything else is a typo worth an error.
+const std::set<std::string>& known_keys() {
+  static const std::set<std::string> keys = {
+      "server.listen", "server.io_threads", "server.workers", "server.login_threads", "server.max_connections",
+      "server.metrics", "tls.certificate", "tls.private_key", "log.level", "limits.header_bytes",
+      "limits.json_body_bytes", "limits.max_upload_bytes", "limits.handshake_timeout_seconds",
+      "limits.idle_timeout_seconds", "limits.request_timeout_seconds", "limits.body_read_timeout_seconds",
+      "sessions.idle_minutes", "sessions.absolute_hours", "login.lockout_failures", "login.lockout_minutes",
+      "login.min_password_length", "grants.max_days"};
+  return keys;
+}
+
+std::string where(const std::filesystem::path& file, const toml::source_region& region) {
+  return file.string() + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
+}
+
+class Reader {
+ public:
+  Reader(const toml::table& table, const std::filesystem::path& file) : table_(table), file_(file) {}
+
+  template <class T>
+  Result<void> number(const char* path, T& out, std::int64_t low, std::int64_t high) {
+    const auto node = table_.at_path(path);
+    if (!node) return ok();
+    const auto value = node.value<std::int64_t>();
+    if (!value || *value < low || *value > high) {
+      return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path +
+                                                   " must be a whole number from " + std::to_string(low) + " to " +
+                                                   std::to_string(high));
+    }
+    out = static_cast<T>(*value);
+    return ok();
+  }
+
+  Result<void> text(const char* path, std::string& out) {
+    const auto node = table_.at_path(path);
+    if (!node) return ok();
+    const auto value = node.value<std::string>();
+    if (!value) return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path + " must be a string");
+    out = *value;
+    return ok();
+  }
+
+  Result<void> boolean(const char* path, bool& out) {
+    const auto node = table_.at_path(path);
+    if (!node) return ok();
+    const auto value = node.value<bool>();
+    if (!value) return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path + " must be true or false");
+    out = *value;
+    return ok();
+  }
+
+ private:
+  const toml::table& table_;
+  const std::filesystem::path& file_;
+};
+
+Result<void> check_keys(const toml::table& table, const std::filesystem::path& file) {
+  for (const auto& [section, node] : table) {
+    const auto* inner = node.as_table();
+    if (inner == nullptr) {
+      return fail(ErrorCode::invalid_argument, where(file, node.source()) + ": unknown key '" +
+                                                   std::string(section.str()) + "' (settings live in sections)");
+    }
+    for (const auto& [key, value] : *inner) {
+      const auto full = std::string(section.str()) + "." + std::string(key.str());
+      if (!known_keys().contains(full)) {
+        return fail(ErrorCode::invalid_argument, where(file, value.source()) + ": unknown key '" + full +
+                                                     "' (see docs/admin-guide.md for every key)");
+      }
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, const std::filesystem::path& file,
+                                      bool optional) {
+  VaultConfig config;
+  config.data_dir = data_dir;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (optional) return config;
+    return fail(ErrorCode::not_found, "no configuration file " + file.string());
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::invalid_argument, where(file, e.source()) + ": " + std::string(e.description()));
+  }
+  CUSTOS_TRY_VOID(check_keys(table, file));
+  Reader r(table, file);
+  std::string cert = config.tls_certificate.string();
+  std::string key = config.tls_private_key.string();
+  std::int64_t idle_minutes = config.auth.idle_seconds / 60;
+  std::int64_t absolute_hours = config.auth.absolute_seconds / 3600;
+  std::int64_t lockout_minutes = config.auth.lockout_seconds / 60;
+  std::int64_t grant_days = config.grants.max_seconds / 86400;
+  CUSTOS_TRY_VOID(r.text("server.listen", config.server.listen));
+  CUSTOS_TRY_VOID(r.number("server.io_threads", config.server.io_threads, 0, 256));
+  CUSTOS_TRY_VOID(r.number("server.workers", config.server.workers, 1, 1024));
+  CUSTOS_TRY_VOID(r.number("server.login_threads", config.server.login_threads, 1, 64));
+  CUSTOS_TRY_VOID(r.number("server.max_connections", config.server.max_connections, 1, 1000000));
+  CUSTOS_TRY_VOID(r.boolean("server.metrics", config.server.metrics));
+  CUSTOS_TRY_VOID(r.text("tls.certificate", cert));
+  CUSTOS_TRY_VOID(r.text("tls.private_key", key));
+  CUSTOS_TRY_VOID(r.text("log.level", config.log_level));
+  CUSTOS_TRY_VOID(r.number("limits.header_bytes", config.limits.header_bytes, 1024, 1 << 20));
+  CUSTOS_TRY_VOID(r.number("limits.json_body_bytes", config.limits.json_body_bytes, 1024, 64 << 20));
+  CUSTOS_TRY_VOID(r.number("limits.max_upload_bytes", config.documents.max_upload_bytes, 1, std::int64_t{1} << 50));
+  CUSTOS_TRY_VOID(r.number("limits.handshake_timeout_seconds", config.limits.handshake_timeout_seconds, 1, 3600));
+  CUSTOS_TRY_VOID(r.number("limits.idle_timeout_seconds", config.limits.idle_timeout_seconds, 1, 3600));
+  CUSTOS_TRY_VOID(r.number("limits.request_timeout_seconds", config.limits.request_timeout_seconds, 1, 3600));
+  CUSTOS_TRY_VOID(r.number("limits.body_read_timeout_seconds", config.limits.body_read_timeout_seconds, 1, 3600));
+  CUSTOS_TRY_VOID(r.number("sessions.idle_minutes", idle_minutes, 1, 24 * 60));
+  CUSTOS_TRY_VOID(r.number("sessions.absolute_hours", absolute_hours, 1, 24 * 31));
+  CUSTOS_TRY_VOID(r.number("login.lockout_failures", config.auth.lockout_failures, 1, 100));
+  CUSTOS_TRY_VOID(r.number("login.lockout_minutes", lockout_minutes, 1, 24 * 60));
+  CUSTOS_TRY_VOID(r.number("login.min_password_length", config.auth.min_password_length, 8, 256));
+  CUSTOS_TRY_VOID(r.number("grants.max_days", grant_days, 1, 3650));
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
+  if (!levels.contains(config.log_level)) {
+    return fail(ErrorCode::invalid_argument, file.string() + ": log.level must be trace, debug, info, warn or error");
+  }
+  config.tls_certificate = cert;
+  config.tls_private_key = key;
+  config.auth.idle_seconds = idle_minutes * 60;
+  config.auth.absolute_seconds = absolute_hours * 3600;
+  config.auth.lockout_seconds = lockout_minutes * 60;
+  config.grants.max_seconds = grant_days * 86400;
+  return config;
+}
+
+std::string default_vault_toml() {
+  return R"toml(# Custos vault configuration. Every key is optional; the values shown are the
+# defaults. Paths are relative to the data folder. See docs/admin-guide.md.
+
+[server]
+# listen = "127.0.0.1:8443"     # address:port; [::1]:8443 for IPv6
+# io_threads = 0                # network threads; 0 = one per core
+# workers = 16                  # threads for store work
+# login_threads = 2             # threads for Argon2id password checks (64 MiB each)
+# max_connections = 10000       # connections beyond this are closed at once
+# metrics = true                # serve Prometheus metrics at /metrics
+
+[tls]
+# certificate = "tls/cert.pem"
+# private_key = "tls/key.pem"   # mode 0600
+
+[limits]
+# header_bytes = 16384          # larger request heads are answered 431
+# json_body_bytes = 1048576     # larger JSON bodies are answered 413
+# max_upload_bytes = 8589934592 # largest delivered file (8 GiB)
+# handshake_timeout_seconds = 10
+# idle_timeout_seconds = 60     # how long a kept-alive connection may wait
+# request_timeout_seconds = 30  # to read a request head and JSON body
+# body_read_timeout_seconds = 60 # per read while an upload streams
+
+[sessions]
+# idle_minutes = 30             # a session unused this long ends
+# absolute_hours = 12           # a session ends this long after login
+
+[login]
+# lockout_failures = 5          # wrong passwords in a row before a lock-out
+# lockout_minutes = 15
+# min_password_length = 12
+
+[grants]
+# max_days = 90                 # longest view grant
+
+[log]
+# level = "info"                # trace, debug, info, warn, error
+)toml";
+}
+
+}  // namespace custos::vault
