@@ -196,7 +196,8 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
   connection.idle = true;
   http::request_parser<http::empty_body> head;
   head.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
-  head.body_limit(limits.json_body_bytes);
+  // Each route applies its own body limit once it knows what the body is.
+  head.body_limit(boost::none);
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
   auto [ec, bytes] = co_await http::async_read_header(stream, buffer, head, kTuple);
   connection.idle = false;
@@ -204,14 +205,14 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
   const std::string fallback_id = random_id();
   if (ec) {
     if (ec == http::error::header_limit) {
-      co_await write(stream, Api::error_response({ErrorCode::too_large, "the request head is larger than " +
-                                                                            std::to_string(limits.header_bytes) +
-                                                                            " bytes"}, fallback_id),
-                     11, false, fallback_id, started);
+      ApiResponse response = Api::error_response(
+          {ErrorCode::too_large, "the request head is larger than " + std::to_string(limits.header_bytes) + " bytes"},
+          fallback_id);
+      co_await write(stream, std::move(response), 11, false, fallback_id, started);
     } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      co_await write(stream, Api::error_response({ErrorCode::invalid_argument, "malformed HTTP request"}, fallback_id),
-                     11, false, fallback_id, started);
+      ApiResponse response = Api::error_response({ErrorCode::invalid_argument, "malformed HTTP request"}, fallback_id);
+      co_await write(stream, std::move(response), 11, false, fallback_id, started);
     }
     co_return false;  // timeouts, resets and clean closes just end the connection
   }
@@ -229,8 +230,9 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
   if (question != std::string_view::npos) {
     auto query = parse_query(target.substr(question + 1));
     if (!query) {
-      co_return co_await write(stream, Api::error_response(query.error(), request.request_id), version, false,
-                               request.request_id, started);
+      ApiResponse response = Api::error_response(query.error(), request.request_id);
+      co_await write(stream, std::move(response), version, false, request.request_id, started);
+      co_return false;
     }
     request.query = std::move(*query);
   }
@@ -239,42 +241,63 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
     request.bearer = Secret::from_string(std::string_view(authorization.data() + 7, authorization.size() - 7));
   }
 
+  // Every branch but the download leaves its answer here; it is written once,
+  // below. (Writing it from a named local, not a temporary inside co_await,
+  // also sidesteps GCC 12's coroutine temporary bugs.)
+  ApiResponse response = Api::error_response(
+      {ErrorCode::not_found, "no such endpoint: " + request.method + " " + request.path}, request.request_id);
+  bool keep = keep_alive;
   const auto kind = api.route(request.method, request.path);
   switch (kind) {
     case RouteKind::metrics: {
       if (!settings.metrics) break;
-      ApiResponse response{200, metrics.render(), "text/plain; version=0.0.4"};
-      co_return co_await write(stream, std::move(response), version, keep_alive, request.request_id, started);
+      response = ApiResponse{200, metrics.render(), "text/plain; version=0.0.4"};
+      break;
     }
     case RouteKind::health:
-      co_return co_await write(stream, api.handle(request), version, keep_alive, request.request_id, started);
+      response = api.handle(request);
+      break;
     case RouteKind::json:
     case RouteKind::login: {
+      if (const auto length = head.content_length(); length && *length > limits.json_body_bytes) {
+        response = Api::error_response(
+            {ErrorCode::too_large, "the JSON body is larger than " + std::to_string(limits.json_body_bytes) + " bytes"},
+            request.request_id);
+        keep = false;
+        break;
+      }
       http::request_parser<http::string_body> parser(std::move(head));
       parser.body_limit(limits.json_body_bytes);
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.request_timeout_seconds));
       auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (body_ec) {
-        if (body_ec == http::error::body_limit) {
-          co_await write(stream, Api::error_response({ErrorCode::too_large, "the JSON body is larger than " +
-                                                                                std::to_string(limits.json_body_bytes) +
-                                                                                " bytes"}, request.request_id),
-                         version, false, request.request_id, started);
-        }
-        co_return false;
+        if (body_ec != http::error::body_limit) co_return false;
+        response = Api::error_response(
+            {ErrorCode::too_large, "the JSON body is larger than " + std::to_string(limits.json_body_bytes) + " bytes"},
+            request.request_id);
+        keep = false;
+        break;
       }
       request.body = std::move(parser.get().body());
       auto& pool = kind == RouteKind::login ? logins : workers;
-      auto response = co_await offload(pool, [this, &request] { return api.handle(request); });
-      co_return co_await write(stream, std::move(response), version, keep_alive, request.request_id, started);
+      response = co_await offload(pool, [this, &request] { return api.handle(request); });
+      break;
     }
     case RouteKind::upload: {
+      if (const auto length = head.content_length(); length && *length > max_upload_bytes) {
+        response = Api::error_response({ErrorCode::too_large, "the file is larger than the vault accepts (" +
+                                                                  std::to_string(max_upload_bytes) + " bytes)"},
+                                       request.request_id);
+        keep = false;
+        break;
+      }
       auto start = co_await offload(workers, [this, &request] { return api.start_upload(request); });
       if (!start) {
         // Refused before reading the body: answer and close, so the body
         // that may still be on its way is never read.
-        co_return co_await write(stream, Api::error_response(start.error(), request.request_id), version, false,
-                                 request.request_id, started);
+        response = Api::error_response(start.error(), request.request_id);
+        keep = false;
+        break;
       }
       if (beast::iequals(header[http::field::expect], "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_, version};
@@ -312,17 +335,18 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
           return 0;
         });
         spdlog::info("upload {} from {} aborted: {}", request.request_id, source, failure->describe());
-        co_return co_await write(stream, Api::error_response(*failure, request.request_id), version, false,
-                                 request.request_id, started);
+        response = Api::error_response(*failure, request.request_id);
+        keep = false;
+        break;
       }
-      auto response = co_await offload(workers, [&] { return api.finish_upload(*start); });
-      co_return co_await write(stream, std::move(response), version, keep_alive, request.request_id, started);
+      response = co_await offload(workers, [&] { return api.finish_upload(*start); });
+      break;
     }
     case RouteKind::download: {
       auto reader = co_await offload(workers, [this, &request] { return api.start_download(request); });
       if (!reader) {
-        co_return co_await write(stream, Api::error_response(reader.error(), request.request_id), version, keep_alive,
-                                 request.request_id, started);
+        response = Api::error_response(reader.error(), request.request_id);
+        break;
       }
       http::response<http::buffer_body> res{http::status::ok, version};
       res.set(http::field::server, "custos-vault");
@@ -367,10 +391,8 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
     case RouteKind::not_found:
       break;
   }
-  co_return co_await write(stream,
-                           Api::error_response({ErrorCode::not_found, "no such endpoint: " + request.method + " " +
-                                                                          request.path}, request.request_id),
-                           version, keep_alive, request.request_id, started);
+  const bool more = co_await write(stream, std::move(response), version, keep, request.request_id, started);
+  co_return more;
 }
 
 void HttpServer::Impl::shutdown() {

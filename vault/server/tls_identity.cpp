@@ -5,11 +5,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <cctype>
 #include <memory>
 
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/files.hpp"
+#include "custos/platform/fingerprint.hpp"
 #include "custos/platform/hash.hpp"
 #include "custos/platform/random.hpp"
 
@@ -85,10 +85,6 @@ Result<void> create_tls_identity(const std::filesystem::path& key_file, const st
   return files::write_atomic(cert_file, *cert_pem, 0644);
 }
 
-std::string der_fingerprint(const unsigned char* der, std::size_t size) {
-  return "SHA256:" + hex_encode(sha256(std::span<const std::uint8_t>(der, size)));
-}
-
 Result<std::string> certificate_fingerprint(const std::filesystem::path& cert_file) {
   auto pem = files::read_text(cert_file);
   if (!pem) return fail(pem.error());
@@ -101,20 +97,6 @@ Result<std::string> certificate_fingerprint(const std::filesystem::path& cert_fi
   auto fingerprint = der_fingerprint(der, static_cast<std::size_t>(size));
   OPENSSL_free(der);
   return fingerprint;
-}
-
-Result<std::string> normalize_fingerprint(std::string_view text) {
-  const Error bad{ErrorCode::invalid_argument,
-                  "a fingerprint reads SHA256: and 64 hex digits (custos-vault init prints it)"};
-  if (text.size() < 7 || (text.substr(0, 7) != "SHA256:" && text.substr(0, 7) != "sha256:")) return fail(bad);
-  std::string hex;
-  for (const char c : text.substr(7)) {
-    if (c == ':') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return fail(bad);
-    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (hex.size() != 64) return fail(bad);
-  return "SHA256:" + hex;
 }
 
 }  // namespace custos::vault

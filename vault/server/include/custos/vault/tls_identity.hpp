@@ -1,9 +1,7 @@
 // The vault's TLS identity: a P-256 key and a self-signed certificate made
 // at `custos-vault init`, and the SHA-256 fingerprint clients pin.
 //
-// Fingerprint form: "SHA256:" followed by 64 lower-case hex digits of the
-// SHA-256 of the certificate's DER encoding. `normalize_fingerprint` also
-// accepts upper case and colon-separated pairs, as openssl prints them.
+// Fingerprints are in the form of custos/platform/fingerprint.hpp.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "custos/platform/error.hpp"
+#include "custos/platform/fingerprint.hpp"
 
 namespace custos::vault {
 
@@ -28,9 +27,5 @@ Result<void> create_tls_identity(const std::filesystem::path& key_file, const st
 
 // The fingerprint of the first certificate in a PEM file.
 Result<std::string> certificate_fingerprint(const std::filesystem::path& cert_file);
-// The fingerprint of a DER-encoded certificate.
-std::string der_fingerprint(const unsigned char* der, std::size_t size);
-// "SHA256:<64 hex>" from any accepted spelling; invalid_argument otherwise.
-Result<std::string> normalize_fingerprint(std::string_view text);
 
 }  // namespace custos::vault

@@ -1,0 +1,21 @@
+// The `custos` subcommands, one registration function per group. Each
+// registers its CLI11 subcommands and, when one is parsed, stores the action
+// to run in `action`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace custos::cli {
+
+using Action = std::function<int()>;
+enum class Format;
+
+// Adds "--format text|json" to a command that lists or reports.
+void add_format_option(CLI::App* command, Format& format);
+
+void add_session_commands(CLI::App& app, Action& action);
+void add_directory_commands(CLI::App& app, Action& action);
+void add_document_commands(CLI::App& app, Action& action);
+
+}  // namespace custos::cli
