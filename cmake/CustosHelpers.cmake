@@ -18,7 +18,7 @@ add_library(custos_options INTERFACE)
 target_compile_features(custos_options INTERFACE cxx_std_23)
 target_compile_options(custos_options INTERFACE
   -Wall -Wextra -Werror -Wpedantic -Wshadow -Wnon-virtual-dtor
-  -Wold-style-cast -Wcast-align -Wnull-dereference -Wimplicit-fallthrough
+  -Wold-style-cast -Wcast-align -Wimplicit-fallthrough
   -fstack-protector-strong -fstack-clash-protection -fcf-protection
   $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
 target_link_options(custos_options INTERFACE -Wl,-z,relro,-z,now -Wl,-z,noexecstack)

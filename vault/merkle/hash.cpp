@@ -11,6 +11,8 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include <cstring>
+
 namespace custos::merkle {
 
 namespace {
@@ -33,10 +35,8 @@ Hash node_hash(const Hash& left, const Hash& right) {
   // than three small ones.
   std::uint8_t input[1 + 2 * 32];
   input[0] = kNodePrefix;
-  for (std::size_t i = 0; i < 32; ++i) {
-    input[1 + i] = left[i];
-    input[33 + i] = right[i];
-  }
+  std::memcpy(input + 1, left.data(), left.size());
+  std::memcpy(input + 33, right.data(), right.size());
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
   SHA256_Update(&ctx, input, sizeof input);

@@ -18,12 +18,11 @@ constexpr bool is_continuation(char c) noexcept {
 std::vector<std::size_t> code_point_starts(std::string_view text) {
   std::vector<std::size_t> starts;
   starts.reserve(text.size() + 1);
+  // Byte 0 always starts one, even a stray continuation byte, so a
+  // malformed value still has a well-defined first character.
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!is_continuation(text[i])) starts.push_back(i);
+    if (i == 0 || !is_continuation(text[i])) starts.push_back(i);
   }
-  // A value that starts with stray continuation bytes: treat byte 0 as a start.
-  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);
-  if (text.empty()) starts.clear();
   starts.push_back(text.size());
   return starts;
 }

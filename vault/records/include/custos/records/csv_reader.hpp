@@ -67,9 +67,11 @@ class CsvReader {
 
  private:
   Result<bool> read_record();
+  bool read_simple_line();  // the fast path; false leaves the state untouched
   Result<void> read_unquoted();
   Result<void> read_quoted();
   Result<void> end_field();
+  Result<void> check_size(std::uint64_t line, std::uint64_t column);
   Result<void> check_utf8() const;
   Result<bool> refill();
   Result<bool> available();  // true when a byte is at pos_ (refilling if needed)
@@ -87,7 +89,11 @@ class CsvReader {
   bool started_ = false;
   std::optional<Error> failed_;
 
+  // The current record: each field's [start, end) offsets.
+  // in_buffer_: the fields are views into buf_ (fast path), else into record_.
   std::string record_;
+  bool in_buffer_ = false;
+  std::vector<std::size_t> starts_;
   std::vector<std::size_t> ends_;
   std::size_t field_start_ = 0;
   std::uint64_t record_line_ = 0;
