@@ -43,8 +43,8 @@ struct Device {
 
 // The interface kinds the department settings speak about. Mass storage with
 // subclass 02 (MMC-5, ATAPI) is an optical drive; other mass storage and the
-// still-image class used by phones for MTP/PTP (06:01:01) carry files and
-// count as removable storage.
+// still-image class (06, used by phones in MTP/PTP mode and by cameras) carry
+// files and count as removable storage.
 enum class InterfaceKind : std::uint8_t { removable_storage, optical, other };
 InterfaceKind interface_kind(const InterfaceClass& c) noexcept;
 

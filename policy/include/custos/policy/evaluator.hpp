@@ -11,7 +11,8 @@
 // unknown value is denied with its own implicit rule id.
 //
 // Thread-safety: a CompiledPolicy is immutable after compile(); any number of
-// threads may ask it questions at once. Decisions hold string_views into the
+// threads may ask it questions at once. A moved-from CompiledPolicy may only
+// be assigned to or destroyed. Decisions hold string_views into the
 // CompiledPolicy: keep it alive while you use them.
 #pragma once
 
@@ -30,6 +31,7 @@ namespace custos::policy {
 inline constexpr std::string_view kUnknownDepartmentRule = "implicit:unknown-department";
 inline constexpr std::string_view kNoInterfacesRule = "implicit:no-interfaces";
 inline constexpr std::string_view kUnknownLevelRule = "implicit:unknown-level";
+inline constexpr std::string_view kUnknownActionRule = "implicit:unknown-action";
 
 struct InterfaceDecision {
   InterfaceClass interface;
@@ -43,7 +45,10 @@ struct DeviceDecision {
   // The whole device: block when every interface is blocked (or it has none),
   // allow otherwise; the agent then authorizes interfaces one by one.
   DeviceTarget device_target = DeviceTarget::block;
-  std::string_view device_rule_id;  // set when the device has no interfaces or the department is unknown
+  // The rule behind device_target: the implicit rule for an unknown department
+  // or an interface-less device, else the rule of the first interface that is
+  // not blocked (allow) or of the first interface (block).
+  std::string_view device_rule_id;
   std::vector<InterfaceDecision> interfaces;  // one per device interface, in device order
 };
 
@@ -90,8 +95,9 @@ class CompiledPolicy {
 
   std::size_t rule_count() const noexcept;
 
+  struct Impl;  // the compiled form; private to policy/ (compiled_policy_impl.hpp)
+
  private:
-  struct Impl;
   explicit CompiledPolicy(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -156,6 +156,10 @@ struct Department {
   std::vector<DeviceRule> rules;  // in file order; first match wins
 };
 
+namespace detail {
+struct PolicyBuilder;  // the parser's key to Policy's constructor (policy_builder.hpp)
+}
+
 // A whole checked policy: its departments sorted by name.
 class Policy {
  public:
@@ -163,10 +167,10 @@ class Policy {
   const Department* find(std::string_view name) const noexcept;
   const std::string& source_name() const noexcept { return source_name_; }
 
-  // For the parser and bundle decoder only: takes departments already checked.
-  static Policy from_checked(std::string source_name, std::vector<Department> departments);
-
  private:
+  friend struct detail::PolicyBuilder;
+  // Takes departments the parser has already checked.
+  static Policy from_checked(std::string source_name, std::vector<Department> departments);
   Policy() = default;
   std::string source_name_;
   std::vector<Department> departments_;
