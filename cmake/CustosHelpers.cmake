@@ -72,9 +72,14 @@ function(custos_test)
   target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${ARG_NAME} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  # No test of ours skips: a skip means a suite's set-up failed, which must
+  # fail the run rather than look like "not run" (GoogleTest's CMake module
+  # would otherwise map "[  SKIPPED ]" to a skipped ctest test).
   gtest_discover_tests(${ARG_NAME}
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS "${ARG_LABELS}"
+               SKIP_REGULAR_EXPRESSION "CUSTOS-TESTS-NEVER-SKIP"
+               FAIL_REGULAR_EXPRESSION "\\[  SKIPPED \\]"
                ENVIRONMENT "CUSTOS_BIN_DIR=${CMAKE_BINARY_DIR}/bin;CUSTOS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 

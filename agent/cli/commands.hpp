@@ -17,5 +17,6 @@ void add_format_option(CLI::App* command, Format& format);
 void add_session_commands(CLI::App& app, Action& action);
 void add_directory_commands(CLI::App& app, Action& action);
 void add_document_commands(CLI::App& app, Action& action);
+void add_records_commands(CLI::App& app, Action& action);
 
 }  // namespace custos::cli

@@ -1,0 +1,14 @@
+# End-to-end tests: real custos-vault and custos binaries, real TLS on
+# loopback, real SQLite files in temporary folders.
+add_library(custos_e2e_harness STATIC e2e/vault_harness.cpp e2e/raw_tls.cpp)
+target_link_libraries(custos_e2e_harness PUBLIC custos_options custos_vault_client custos_vault_store Boost::json
+  OpenSSL::SSL Threads::Threads)
+target_include_directories(custos_e2e_harness PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+
+set(custos_e2e_deps custos_e2e_harness custos_vault_store SQLite::SQLite3)
+custos_test(NAME vault_cli_e2e_test SOURCES e2e/vault_cli_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+custos_test(NAME authorization_matrix_test SOURCES e2e/authorization_matrix_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+custos_test(NAME vault_bad_input_test SOURCES e2e/vault_bad_input_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test)
+  add_dependencies(${t} custos custos-vault)
+endforeach()

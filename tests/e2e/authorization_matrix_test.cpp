@@ -1,0 +1,215 @@
+// The authorization matrix: every role × every endpoint over real TLS →
+// allowed or refused. A user holding exactly one role calls each endpoint in
+// a world set up so that the call succeeds whenever the role may make it;
+// "refused" is the permission_denied code, nothing else.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "custos/platform/timestamp.hpp"
+#include "custos/vault/model.hpp"
+#include "vault_harness.hpp"
+
+namespace custos::testing {
+namespace {
+
+namespace json = boost::json;
+using vault::Role;
+
+struct Endpoint {
+  const char* name;
+  std::vector<Role> allowed;
+};
+
+const std::vector<Endpoint>& endpoints() {
+  using R = Role;
+  static const std::vector<Endpoint> table = {
+      {"GET /whoami", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"GET /departments", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"POST /departments", {R::it_engineer}},
+      {"GET /users", {R::it_engineer, R::auditor}},
+      {"POST /users", {R::it_engineer}},
+      {"POST /users/{victim}/disable", {R::it_engineer}},
+      {"POST /users/{victim}/password", {R::it_engineer}},
+      {"POST /documents (upload)", {R::project_lead}},
+      {"GET /documents", {R::project_lead, R::dept_manager, R::general_manager}},
+      {"GET /documents/1", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
+      {"GET /documents/1/content", {R::project_lead, R::info_clerk}},
+      {"POST /documents/1/grants", {R::project_lead}},
+      {"GET /documents/1/grants", {R::project_lead}},
+      {"DELETE /grants/{spare}", {R::project_lead}},
+      {"GET /grants/mine", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"GET /audit", {R::auditor}},
+      {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+  };
+  return table;
+}
+
+std::string password_of(Role role) { return std::string(vault::to_string(role)) + "-password"; }
+
+class AuthorizationMatrix : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    vault = new VaultProcess("matrix");
+    auto admin = vault->client("admin", VaultProcess::kAdminPassword);
+    const json::value dept(json::object{{"name", "claims"}});
+    ASSERT_TRUE(admin.call("POST", "/api/v1/departments", &dept));
+    auto add = [&](const std::string& name, Role role) {
+      const json::value body(json::object{{"name", name}, {"department", "claims"},
+                                          {"roles", json::array{vault::to_string(role)}}, {"password", password_of(role)}});
+      auto made = admin.call("POST", "/api/v1/users", &body);
+      ASSERT_TRUE(made) << name << ": " << made.error().describe();
+    };
+    for (auto role : vault::all_roles()) {
+      add(std::string("u-") + std::string(vault::to_string(role)), role);
+      add(std::string("victim-") + std::string(vault::to_string(role)), Role::info_clerk);
+    }
+    add("spare-clerk", Role::info_clerk);
+    // Document 1 in claims, granted to the lead and the clerk so that the
+    // content endpoint succeeds for the roles allowed to use it; one spare
+    // grant per role to revoke.
+    auto lead = vault->client("u-project_lead", password_of(Role::project_lead));
+    std::string content = "matrix content";
+    auto uploaded = lead.upload_stream("/api/v1/documents?title=matrix&level=secret", content.size(), "text/plain",
+                                       [&](std::span<std::uint8_t> out) {
+                                         const auto n = std::min(out.size(), content.size());
+                                         std::copy_n(content.begin(), n, out.begin());
+                                         content.erase(0, n);
+                                         return n;
+                                       });
+    ASSERT_TRUE(uploaded) << uploaded.error().describe();
+    const auto until = format_rfc3339(now_seconds() + 86400);
+    for (const char* who : {"u-project_lead", "u-info_clerk"}) {
+      const json::value body(json::object{{"user", who}, {"until", until}});
+      ASSERT_TRUE(lead.call("POST", "/api/v1/documents/1/grants", &body));
+    }
+    for (auto role : vault::all_roles()) {
+      const json::value body(json::object{{"user", "spare-clerk"}, {"until", until}});
+      auto spare = lead.call("POST", "/api/v1/documents/1/grants", &body);
+      ASSERT_TRUE(spare);
+      spare_grant[role] = spare->at("id").as_int64();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete vault;
+    vault = nullptr;
+  }
+
+  // Calls one endpoint as `role`; the error code, or nothing on success.
+  static std::optional<ErrorCode> call(vault::VaultClient& client, Role role, const std::string& endpoint) {
+    const std::string r(vault::to_string(role));
+    auto code = [](const auto& result) -> std::optional<ErrorCode> {
+      if (result) return std::nullopt;
+      return result.error().code;
+    };
+    if (endpoint == "GET /whoami") return code(client.call("GET", "/api/v1/whoami"));
+    if (endpoint == "GET /departments") return code(client.call("GET", "/api/v1/departments"));
+    if (endpoint == "POST /departments") {
+      const json::value body(json::object{{"name", "dept-" + r}});
+      return code(client.call("POST", "/api/v1/departments", &body));
+    }
+    if (endpoint == "GET /users") return code(client.call("GET", "/api/v1/users"));
+    if (endpoint == "POST /users") {
+      const json::value body(json::object{{"name", "new-" + r}, {"department", "claims"}, {"roles", json::array{"auditor"}}});
+      return code(client.call("POST", "/api/v1/users", &body));
+    }
+    if (endpoint == "POST /users/{victim}/disable") return code(client.call("POST", "/api/v1/users/victim-" + r + "/disable"));
+    if (endpoint == "POST /users/{victim}/password") {
+      const json::value body(json::object{});
+      return code(client.call("POST", "/api/v1/users/victim-" + r + "/password", &body));
+    }
+    if (endpoint == "POST /documents (upload)") {
+      std::string content = "upload by " + r;
+      return code(client.upload_stream("/api/v1/documents?title=t-" + r + "&level=secret", content.size(), "text/plain",
+                                       [&](std::span<std::uint8_t> out) {
+                                         const auto n = std::min(out.size(), content.size());
+                                         std::copy_n(content.begin(), n, out.begin());
+                                         content.erase(0, n);
+                                         return n;
+                                       }));
+    }
+    if (endpoint == "GET /documents") return code(client.call("GET", "/api/v1/documents"));
+    if (endpoint == "GET /documents/1") return code(client.call("GET", "/api/v1/documents/1"));
+    if (endpoint == "GET /documents/1/content") {
+      std::string received;
+      auto result = client.download("/api/v1/documents/1/content", [&](std::span<const std::uint8_t> piece) -> Result<void> {
+        received.append(reinterpret_cast<const char*>(piece.data()), piece.size());
+        return ok();
+      });
+      if (result && received != "matrix content") return ErrorCode::corrupt;
+      return code(result);
+    }
+    if (endpoint == "POST /documents/1/grants") {
+      const json::value body(json::object{{"user", "spare-clerk"}, {"until", format_rfc3339(now_seconds() + 3600)}});
+      return code(client.call("POST", "/api/v1/documents/1/grants", &body));
+    }
+    if (endpoint == "GET /documents/1/grants") return code(client.call("GET", "/api/v1/documents/1/grants"));
+    if (endpoint == "DELETE /grants/{spare}") {
+      return code(client.call("DELETE", "/api/v1/grants/" + std::to_string(spare_grant[role])));
+    }
+    if (endpoint == "GET /grants/mine") return code(client.call("GET", "/api/v1/grants/mine"));
+    if (endpoint == "GET /audit") return code(client.call("GET", "/api/v1/audit?limit=5"));
+    if (endpoint == "POST /users/me/password") {
+      const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});
+      return code(client.call("POST", "/api/v1/users/me/password", &body));
+    }
+    if (endpoint == "DELETE /sessions/current") return code(client.call("DELETE", "/api/v1/sessions/current"));
+    ADD_FAILURE() << "no call for " << endpoint;
+    return ErrorCode::internal;
+  }
+
+  static VaultProcess* vault;
+  static std::map<Role, std::int64_t> spare_grant;
+};
+VaultProcess* AuthorizationMatrix::vault = nullptr;
+std::map<Role, std::int64_t> AuthorizationMatrix::spare_grant;
+
+class MatrixByRole : public AuthorizationMatrix, public ::testing::WithParamInterface<Role> {};
+
+TEST_P(MatrixByRole, EveryEndpoint) {
+  const Role role = GetParam();
+  const std::string user = "u-" + std::string(vault::to_string(role));
+  auto client = vault->client(user, password_of(role));
+  for (const auto& endpoint : endpoints()) {
+    // The password change ends the session: re-login for the last endpoint.
+    if (std::string(endpoint.name) == "DELETE /sessions/current") {
+      client = vault->client(user, password_of(role) + "-2");
+    }
+    const bool allowed = std::find(endpoint.allowed.begin(), endpoint.allowed.end(), role) != endpoint.allowed.end();
+    const auto outcome = call(client, role, endpoint.name);
+    if (allowed) {
+      EXPECT_FALSE(outcome.has_value()) << vault::to_string(role) << " × " << endpoint.name << " should succeed, got "
+                                        << to_string(outcome.value_or(ErrorCode::internal));
+    } else {
+      EXPECT_EQ(outcome, ErrorCode::permission_denied) << vault::to_string(role) << " × " << endpoint.name;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllRoles, MatrixByRole, ::testing::ValuesIn(vault::all_roles()),
+                         [](const ::testing::TestParamInfo<Role>& param_info) { return std::string(vault::to_string(param_info.param)); });
+
+TEST_F(AuthorizationMatrix, EveryRequestWithoutSessionIsUnauthenticated) {
+  auto anonymous = vault->client();
+  for (const auto& endpoint : endpoints()) {
+    EXPECT_EQ(call(anonymous, Role::auditor, endpoint.name), ErrorCode::unauthenticated) << endpoint.name;
+  }
+}
+
+TEST_F(AuthorizationMatrix, RefusalsAreAudited) {
+  auto clerk = vault->client("u-info_clerk", password_of(Role::info_clerk));
+  ASSERT_EQ(clerk.call("GET", "/api/v1/audit").error().code, ErrorCode::permission_denied);
+  auto auditor = vault->client("u-auditor", password_of(Role::auditor));
+  auto events = auditor.call("GET", "/api/v1/audit?outcome=refused&action=audit.list&actor=u-info_clerk");
+  ASSERT_TRUE(events) << events.error().describe();
+  const auto& list = events->at("events").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("outcome").as_string(), "refused");
+  EXPECT_EQ(list[0].at("reason").as_string(), "permission_denied");
+  EXPECT_EQ(list[0].at("target").as_string(), "audit.list");
+  EXPECT_FALSE(list[0].at("request_id").as_string().empty());
+}
+
+}  // namespace
+}  // namespace custos::testing

@@ -1,0 +1,29 @@
+// A deliberately crude TLS client for bad-input tests: send whatever bytes,
+// read whatever comes back. No pinning: these tests attack the server.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace custos::testing {
+
+class RawTls {
+ public:
+  // Connects and (unless `handshake` is false) completes the TLS handshake.
+  RawTls(std::uint16_t port, bool handshake = true);
+  ~RawTls();
+  bool send(const std::string& bytes);
+  // Reads until the peer closes or `seconds` pass; returns what arrived.
+  std::string read_all(int seconds);
+  // True when the peer closed the connection within `seconds`.
+  bool closed_by_peer(int seconds);
+  // The HTTP status of the first response in `text`, or 0.
+  static int status_of(const std::string& text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace custos::testing

@@ -1,0 +1,247 @@
+// Bad input gets a clear answer or a timeout, the server keeps serving
+// everyone else, and nothing half-written stays in the store.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "custos/platform/timestamp.hpp"
+#include "raw_tls.hpp"
+#include "vault_harness.hpp"
+
+namespace custos::testing {
+namespace {
+
+namespace json = boost::json;
+
+// Short timeouts so silent clients are dropped within the test's patience.
+constexpr const char* kFastTimeouts = R"toml(
+[limits]
+handshake_timeout_seconds = 2
+idle_timeout_seconds = 3
+request_timeout_seconds = 3
+body_read_timeout_seconds = 3
+)toml";
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    rlimit limit{};
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    vault = new VaultProcess("badinput", kFastTimeouts);
+    auto admin = vault->client("admin", VaultProcess::kAdminPassword);
+    for (const char* d : {"claims", "sales"}) {
+      const json::value body(json::object{{"name", d}});
+      ASSERT_TRUE(admin.call("POST", "/api/v1/departments", &body));
+    }
+    for (auto [name, dept, role] : {std::tuple{"lead", "claims", "project_lead"}, std::tuple{"lead2", "sales", "project_lead"},
+                                    std::tuple{"clerk", "claims", "info_clerk"}}) {
+      const json::value body(json::object{{"name", name}, {"department", dept}, {"roles", json::array{role}},
+                                          {"password", std::string(name) + "-password-1"}});
+      ASSERT_TRUE(admin.call("POST", "/api/v1/users", &body));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete vault;
+    vault = nullptr;
+  }
+
+  static std::string token_of(const std::string& user) {
+    auto client = vault->client();
+    const json::value body(json::object{{"user", user}, {"password", user + "-password-1"}});
+    auto login = client.call("POST", "/api/v1/sessions", &body);
+    EXPECT_TRUE(login);
+    return std::string(login->at("token").as_string());
+  }
+
+  static void expect_still_serving() {
+    auto client = vault->client("clerk", "clerk-password-1");
+    auto who = client.call("GET", "/api/v1/whoami");
+    ASSERT_TRUE(who) << who.error().describe();
+    EXPECT_EQ(who->at("name").as_string(), "clerk");
+  }
+
+  static std::int64_t count(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((vault->data_dir() / "vault.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    std::int64_t value = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+  }
+
+  static VaultProcess* vault;
+};
+VaultProcess* BadInputTest::vault = nullptr;
+
+TEST_F(BadInputTest, WrongPasswordAndUnknownUser) {
+  auto client = vault->client();
+  const json::value wrong(json::object{{"user", "clerk"}, {"password", "nope"}});
+  EXPECT_EQ(client.call("POST", "/api/v1/sessions", &wrong).error().code, ErrorCode::unauthenticated);
+  const json::value unknown(json::object{{"user", "ghost"}, {"password", "nope"}});
+  EXPECT_EQ(client.call("POST", "/api/v1/sessions", &unknown).error().code, ErrorCode::unauthenticated);
+  expect_still_serving();
+}
+
+TEST_F(BadInputTest, ForgedAndLoggedOutTokens) {
+  auto forged = vault::VaultClient::create({vault->url(), vault->fingerprint(), Secret::from_string("cst_forged")});
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->call("GET", "/api/v1/whoami").error().code, ErrorCode::unauthenticated);
+  auto client = vault->client("clerk", "clerk-password-1");
+  ASSERT_TRUE(client.call("DELETE", "/api/v1/sessions/current"));
+  EXPECT_EQ(client.call("GET", "/api/v1/whoami").error().code, ErrorCode::unauthenticated);
+}
+
+TEST_F(BadInputTest, WrongFingerprintIsRefusedByTheClient) {
+  auto client = vault::VaultClient::create({vault->url(), "SHA256:" + std::string(64, 'a'), Secret()});
+  ASSERT_TRUE(client);
+  EXPECT_EQ(client->call("GET", "/healthz").error().code, ErrorCode::crypto);
+}
+
+TEST_F(BadInputTest, GrantOnAnotherDepartmentsDocument) {
+  auto lead = vault->client("lead", "lead-password-1");
+  std::string content = "claims data";
+  auto doc = lead.upload_stream("/api/v1/documents?title=claims&level=secret", content.size(), "text/plain",
+                                [&](std::span<std::uint8_t> out) {
+                                  const auto n = std::min(out.size(), content.size());
+                                  std::copy_n(content.begin(), n, out.begin());
+                                  content.erase(0, n);
+                                  return n;
+                                });
+  ASSERT_TRUE(doc) << doc.error().describe();
+  auto other = vault->client("lead2", "lead2-password-1");
+  const json::value body(json::object{{"user", "clerk"}, {"until", format_rfc3339(now_seconds() + 3600)}});
+  EXPECT_EQ(other.call("POST", "/api/v1/documents/" + std::to_string(doc->at("id").as_int64()) + "/grants", &body)
+                .error().code, ErrorCode::permission_denied);
+}
+
+TEST_F(BadInputTest, MalformedJson) {
+  const auto token = token_of("clerk");
+  for (const std::string& body : std::vector<std::string>{"{not json", "[1,2,3]", "\"just a string\"", std::string(40, '[')}) {
+    RawTls raw(vault->port());
+    raw.send("POST /api/v1/departments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\nConnection: close\r\n\r\n" + body);
+    const auto answer = raw.read_all(5);
+    // A clerk may not create departments either; the body is checked after the role.
+    const int status = RawTls::status_of(answer);
+    EXPECT_TRUE(status == 400 || status == 403) << answer;
+  }
+  RawTls raw(vault->port());
+  const std::string body = "{\"user\": ";
+  raw.send("POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body);
+  const auto answer = raw.read_all(5);
+  EXPECT_EQ(RawTls::status_of(answer), 400) << answer;
+  EXPECT_NE(answer.find("\"code\":\"invalid_argument\""), std::string::npos);
+  expect_still_serving();
+}
+
+TEST_F(BadInputTest, TenMegabyteHeader) {
+  RawTls raw(vault->port());
+  raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + std::string(10 << 20, 'a') + "\r\n\r\n");
+  const auto answer = raw.read_all(5);
+  EXPECT_EQ(RawTls::status_of(answer), 413) << answer.substr(0, 200);
+  expect_still_serving();
+}
+
+TEST_F(BadInputTest, OversizedJsonBody) {
+  RawTls raw(vault->port());
+  raw.send("POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n");
+  EXPECT_EQ(RawTls::status_of(raw.read_all(5)), 413);
+  expect_still_serving();
+}
+
+TEST_F(BadInputTest, MalformedHttp) {
+  RawTls raw(vault->port());
+  raw.send("HELLO THERE\r\n\r\n");
+  EXPECT_EQ(RawTls::status_of(raw.read_all(5)), 400);
+  expect_still_serving();
+}
+
+TEST_F(BadInputTest, SilentClientsAreDropped) {
+  RawTls no_handshake(vault->port(), false);
+  RawTls no_request(vault->port(), true);
+  expect_still_serving();
+  EXPECT_TRUE(no_handshake.closed_by_peer(8)) << "a connection that never says hello is closed";
+  EXPECT_TRUE(no_request.closed_by_peer(8)) << "a connection that never sends a request is closed";
+}
+
+TEST_F(BadInputTest, ThousandIdleConnections) {
+  std::vector<std::unique_ptr<RawTls>> idle;
+  for (int i = 0; i < 1000; ++i) idle.push_back(std::make_unique<RawTls>(vault->port(), i % 10 == 0));
+  const auto started = std::chrono::steady_clock::now();
+  expect_still_serving();
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(waited, std::chrono::seconds(5)) << "idle connections do not starve a real client";
+  // /metrics is Prometheus text, not JSON: read it raw.
+  RawTls raw(vault->port());
+  raw.send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto text = raw.read_all(5);
+  const std::string metric = "\ncustos_http_connections_active ";
+  const auto at = text.find(metric);
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_GE(std::stoi(text.substr(at + metric.size())), 1000);
+}
+
+TEST_F(BadInputTest, UploadCutOffMidStreamLeavesNothing) {
+  const auto token = token_of("lead");
+  const auto documents_before = count("SELECT count(*) FROM documents");
+  {
+    RawTls raw(vault->port());
+    ASSERT_TRUE(raw.send("POST /api/v1/documents?title=cut&level=secret HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                         token + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 10000000\r\n\r\n"));
+    ASSERT_TRUE(raw.send(std::string(3 << 20, 'x')));
+  }  // the connection drops with 7 MB still owed
+  bool clean = false;
+  for (int i = 0; i < 100 && !clean; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    clean = count("SELECT count(*) FROM documents") == documents_before &&
+            count("SELECT count(*) FROM document_chunks c JOIN documents d ON d.id = c.document_id "
+                  "WHERE d.state <> 'active'") == 0 &&
+            count("SELECT count(*) FROM document_chunks WHERE document_id NOT IN (SELECT id FROM documents)") == 0;
+  }
+  EXPECT_TRUE(clean) << "the staged document and its chunks are removed";
+  EXPECT_GE(count("SELECT count(*) FROM audit_events WHERE action = 'document.upload' AND outcome = 'refused' "
+                  "AND reason = 'unavailable'"), 1);
+  expect_still_serving();
+}
+
+TEST(VaultShutdown, SigtermLetsTheInFlightUploadFinish) {
+  VaultProcess vault("sigterm");
+  auto admin = vault.client("admin", VaultProcess::kAdminPassword);
+  const json::value lead(json::object{{"name", "lead"}, {"department", "quality-management"},
+                                      {"roles", json::array{"project_lead"}}, {"password", "lead-password-1"}});
+  ASSERT_TRUE(admin.call("POST", "/api/v1/users", &lead));
+  auto client = vault.client("lead", "lead-password-1");
+  constexpr std::uint64_t kSize = 64ull << 20;
+  std::uint64_t produced = 0;
+  bool signalled = false;
+  auto result = client.upload_stream("/api/v1/documents?title=big&level=secret", kSize, "application/octet-stream",
+                                     [&](std::span<std::uint8_t> out) -> std::size_t {
+                                       if (produced >= kSize) return 0;
+                                       if (!signalled && produced >= kSize / 4) {
+                                         ::kill(vault.pid(), SIGTERM);
+                                         signalled = true;
+                                       }
+                                       const auto n = std::min<std::uint64_t>(out.size(), kSize - produced);
+                                       std::fill_n(out.begin(), n, static_cast<std::uint8_t>(produced >> 20));
+                                       produced += n;
+                                       return n;
+                                     });
+  ASSERT_TRUE(signalled);
+  ASSERT_TRUE(result) << "the in-flight upload completes: " << result.error().describe();
+  EXPECT_EQ(result->at("size").as_int64(), static_cast<std::int64_t>(kSize));
+  EXPECT_EQ(vault.terminate(30), 0) << "the vault exits cleanly after finishing";
+}
+
+}  // namespace
+}  // namespace custos::testing

@@ -1,0 +1,64 @@
+// Test harness: a real custos-vault process on an ephemeral loopback port
+// with its data in a fresh temporary folder, and a way to run the real
+// `custos` binary against it. Binaries come from $CUSTOS_BIN_DIR (set by
+// ctest).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "custos/vault/client.hpp"
+
+namespace custos::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` with extra environment variables and captures its output.
+CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+
+std::filesystem::path bin_dir();
+std::filesystem::path make_temp_dir(const std::string& tag);
+
+class VaultProcess {
+ public:
+  // Runs `custos-vault init` (admin password below) and starts `serve`.
+  // `extra_toml`, when given, replaces the (all-comment) vault.toml init wrote.
+  explicit VaultProcess(const std::string& tag, const std::string& extra_toml = "");
+  ~VaultProcess();
+
+  static constexpr const char* kAdminPassword = "admin-password-123";
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path data_dir() const { return dir_ / "data"; }
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  const std::string& fingerprint() const { return fingerprint_; }
+  pid_t pid() const { return pid_; }
+  bool running() const;
+
+  // Sends SIGTERM and waits (up to `seconds`); returns the exit status or -1.
+  int terminate(int seconds = 30);
+
+  // A client logged in as `user` (password given), or not logged in when empty.
+  vault::VaultClient client(const std::string& user = "", const std::string& password = "") const;
+
+  // Runs the custos command with this vault's config folder for `profile`.
+  CommandResult custos(const std::string& profile, const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {}) const;
+
+ private:
+  std::filesystem::path dir_;
+  std::string fingerprint_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace custos::testing
