@@ -71,6 +71,8 @@ function(custos_test)
   add_executable(${ARG_NAME} ${ARG_SOURCES})
   target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${ARG_NAME} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  # Where test data lives (e.g. policy/testdata), for tests that read it.
+  target_compile_definitions(${ARG_NAME} PRIVATE CUSTOS_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   set_target_properties(${ARG_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   # No test of ours skips: a skip means a suite's set-up failed, which must
   # fail the run rather than look like "not run" (GoogleTest's CMake module
@@ -80,7 +82,7 @@ function(custos_test)
     PROPERTIES LABELS "${ARG_LABELS}"
                SKIP_REGULAR_EXPRESSION "CUSTOS-TESTS-NEVER-SKIP"
                FAIL_REGULAR_EXPRESSION "\\[  SKIPPED \\]"
-               ENVIRONMENT "CUSTOS_BIN_DIR=${CMAKE_BINARY_DIR}/bin;CUSTOS_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+               ENVIRONMENT "CUSTOS_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
 endfunction()
 
 function(custos_fuzz_target)
