@@ -73,7 +73,10 @@ Result<vault::VaultClient> logged_in_client() {
 
 int report(const Error& error, std::string_view what) {
   std::string hint;
-  if (error.code == ErrorCode::unauthenticated && what != "login") hint = " (log in again: custos login)";
+  if (error.code == ErrorCode::unauthenticated && what != "login" &&
+      error.message.find("log in") == std::string::npos) {
+    hint = " (log in again: custos login)";
+  }
   std::fprintf(stderr, "custos: %.*s failed: %s%s\n", static_cast<int>(what.size()), what.data(), error.message.c_str(),
                hint.c_str());
   return error.code == ErrorCode::invalid_argument ? kExitUsage : kExitRefused;

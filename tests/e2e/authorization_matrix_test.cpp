@@ -40,11 +40,17 @@ const std::vector<Endpoint>& endpoints() {
       {"DELETE /grants/{spare}", {R::project_lead}},
       {"GET /grants/mine", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"GET /audit", {R::auditor}},
+      {"POST /policies", {R::it_engineer}},
+      {"GET /policies/current", {R::it_engineer, R::auditor, R::dept_manager}},
+      {"GET /policies", {R::it_engineer, R::auditor}},
+      {"GET /policies/current/bundles/claims", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
   return table;
 }
+
+constexpr const char* kPolicy = "[defaults]\nremovable_storage = \"block\"\n\n[departments.claims]\n";
 
 std::string password_of(Role role) { return std::string(vault::to_string(role)) + "-password"; }
 
@@ -66,6 +72,9 @@ class AuthorizationMatrix : public ::testing::Test {
       add(std::string("victim-") + std::string(vault::to_string(role)), Role::info_clerk);
     }
     add("spare-clerk", Role::info_clerk);
+    const json::value policy(json::object{{"source", kPolicy}, {"file", "company.toml"}});
+    auto applied = admin.call("POST", "/api/v1/policies", &policy);
+    ASSERT_TRUE(applied) << applied.error().describe();
     // Document 1 in claims, granted to the lead and the clerk so that the
     // content endpoint succeeds for the roles allowed to use it; one spare
     // grant per role to revoke.
@@ -150,6 +159,15 @@ class AuthorizationMatrix : public ::testing::Test {
     }
     if (endpoint == "GET /grants/mine") return code(client.call("GET", "/api/v1/grants/mine"));
     if (endpoint == "GET /audit") return code(client.call("GET", "/api/v1/audit?limit=5"));
+    if (endpoint == "POST /policies") {
+      const json::value body(json::object{{"source", kPolicy}, {"file", "by-" + r + ".toml"}});
+      return code(client.call("POST", "/api/v1/policies", &body));
+    }
+    if (endpoint == "GET /policies/current") return code(client.call("GET", "/api/v1/policies/current?department=claims"));
+    if (endpoint == "GET /policies") return code(client.call("GET", "/api/v1/policies"));
+    if (endpoint == "GET /policies/current/bundles/claims") {
+      return code(client.call("GET", "/api/v1/policies/current/bundles/claims"));
+    }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});
       return code(client.call("POST", "/api/v1/users/me/password", &body));

@@ -95,6 +95,28 @@ TEST_F(VaultCliTest, ExitCodesForUsageAndRefusal) {
   EXPECT_EQ(as("pin", {"login", "--server", vault->url(), "--fingerprint", "nonsense", "--user", "admin"}).exit_code, 2);
 }
 
+TEST_F(VaultCliTest, PolicyApplyShowHistory) {
+  ASSERT_EQ(login("it2", "admin", VaultProcess::kAdminPassword).exit_code, 0);
+  const auto good = std::filesystem::path(CUSTOS_SOURCE_DIR) / "policy" / "testdata" / "good" / "full.toml";
+  const auto bad = std::filesystem::path(CUSTOS_SOURCE_DIR) / "policy" / "testdata" / "bad" / "bad_id.toml";
+  auto refused = as("it2", {"policy", "apply", bad.string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("bad_id.toml:2:23"), std::string::npos) << refused.err;
+  auto applied = as("it2", {"policy", "apply", good.string()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.out.find("version 1"), std::string::npos) << applied.out;
+  ASSERT_EQ(as("it2", {"policy", "apply", good.string()}).exit_code, 0);
+  auto history = as("it2", {"policy", "history", "--format", "json"});
+  ASSERT_EQ(history.exit_code, 0);
+  const auto versions = boost::json::parse(history.out).at("versions").as_array();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].at("version").as_int64(), 2);
+  auto shown = as("it2", {"policy", "show", "--department", "sales"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("version 2"), std::string::npos);
+  EXPECT_EQ(as("it2", {"policy", "show", "--department", "nowhere"}).exit_code, 1);
+}
+
 TEST_F(VaultCliTest, SessionFileIsPrivate) {
   ASSERT_EQ(login("private", "admin", VaultProcess::kAdminPassword).exit_code, 0);
   const auto file = vault->dir() / "profile-private" / "session.json";

@@ -72,11 +72,11 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   if (!log_level.empty()) config->log_level = log_level;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
 
-  auto keys = load_vault_keys(paths);
-  if (!keys) return report(keys.error());
   if (!std::filesystem::exists(paths.store())) {
     return report(Error{ErrorCode::not_found, "no vault in " + data_dir.string() + "; run 'custos-vault init' first"});
   }
+  auto keys = load_vault_keys(paths);
+  if (!keys) return report(keys.error());
   auto store = open_sqlite_store(paths.store(), false);
   if (!store) return report(store.error());
 
@@ -86,13 +86,14 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   DirectoryService directory(**store, audit, auth);
   DocumentService documents(**store, audit, keys->vault_key, config->documents);
   GrantService grants(**store, audit, config->grants);
+  PolicyService policies(**store, audit, keys->signing);
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
   } else if (*swept > 0) {
     spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
   }
-  Api api(VaultServices{**store, audit, auth, directory, documents, grants});
+  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies});
   HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {

@@ -75,6 +75,10 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (del && is({"grants", "*"})) return Route{Action::grant_revoke, RouteKind::json, parse_id(s[1]), s[1]};
   if (get && is({"grants", "mine"})) return Route{Action::grant_list_mine, RouteKind::json, {}, {}};
   if (get && is({"audit"})) return Route{Action::audit_list, RouteKind::json, {}, {}};
+  if (post && is({"policies"})) return Route{Action::policy_apply, RouteKind::json, {}, {}};
+  if (get && is({"policies"})) return Route{Action::policy_history, RouteKind::json, {}, {}};
+  if (get && is({"policies", "current"})) return Route{Action::policy_show, RouteKind::json, {}, {}};
+  if (get && is({"policies", "current", "bundles", "*"})) return Route{Action::policy_bundle, RouteKind::json, {}, s[3]};
   return std::nullopt;
 }
 
@@ -87,6 +91,7 @@ std::string target_for(const Route& route) {
     case Action::grant_create:
     case Action::grant_list: return "document:" + std::string(route.name);
     case Action::grant_revoke: return "grant:" + std::string(route.name);
+    case Action::policy_bundle: return "department:" + std::string(route.name);
     default: return std::string(to_string(route.action));
   }
 }
@@ -422,6 +427,54 @@ ApiResponse Api::handle(const ApiRequest& request) {
         auto records = list_audit(s_.store, s_.audit, *principal, query, origin);
         if (!records) return fail(records.error());
         return json_response(200, json::object{{"events", array_of(*records, api_json::audit)}});
+      }
+      case Action::policy_apply: {
+        JsonBody body(request.body);
+        CUSTOS_TRY_VOID(body.valid());
+        auto source = body.text("source");
+        if (!source) return fail(source.error());
+        const auto file = body.text("file", false).value_or("");
+        auto applied = s_.policies.apply(*principal, *source, file, origin);
+        if (!applied) return fail(applied.error());
+        json::array departments;
+        for (const auto& d : applied->departments) departments.emplace_back(d);
+        return json_response(201, json::object{{"version", applied->record.version},
+                                               {"sha256", applied->record.source_sha256},
+                                               {"applied_at", format_rfc3339(applied->record.applied_at)},
+                                               {"departments", std::move(departments)},
+                                               {"warnings", applied->warnings}});
+      }
+      case Action::policy_show: {
+        std::optional<std::string> department;
+        if (auto found = request.query.find("department"); found != request.query.end() && !found->second.empty()) {
+          department = found->second;
+        }
+        auto shown = s_.policies.current(*principal, department, origin);
+        if (!shown) return fail(shown.error());
+        return json_response(200, json::object{{"version", shown->record.version},
+                                               {"file", shown->record.file_name},
+                                               {"sha256", shown->record.source_sha256},
+                                               {"applied_by", shown->record.applied_by_name},
+                                               {"applied_at", format_rfc3339(shown->record.applied_at)},
+                                               {"policy", shown->canonical}});
+      }
+      case Action::policy_history: {
+        auto list = s_.policies.history(*principal, origin);
+        if (!list) return fail(list.error());
+        return json_response(200, json::object{{"versions", array_of(*list, [](const PolicyRecord& p) {
+                                                  return json::object{{"version", p.version},
+                                                                      {"file", p.file_name},
+                                                                      {"sha256", p.source_sha256},
+                                                                      {"applied_by", p.applied_by_name},
+                                                                      {"applied_at", format_rfc3339(p.applied_at)}};
+                                                })}});
+      }
+      case Action::policy_bundle: {
+        auto department = url_decode(route->name, false);
+        if (!department) return fail(department.error());
+        auto bundle = s_.policies.bundle(*principal, *department, origin);
+        if (!bundle) return fail(bundle.error());
+        return json_response(200, json::object{{"department", *department}, {"bundle", *bundle}});
       }
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");

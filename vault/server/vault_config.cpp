@@ -159,12 +159,12 @@ std::string default_vault_toml() {
 # private_key = "tls/key.pem"   # mode 0600
 
 [limits]
-# header_bytes = 16384          # larger request heads are answered 431
+# header_bytes = 16384          # larger request heads are answered 413 (too_large)
 # json_body_bytes = 1048576     # larger JSON bodies are answered 413
 # max_upload_bytes = 8589934592 # largest delivered file (8 GiB)
 # handshake_timeout_seconds = 10
-# idle_timeout_seconds = 60     # how long a kept-alive connection may wait
-# request_timeout_seconds = 30  # to read a request head and JSON body
+# idle_timeout_seconds = 60     # how long to wait for a request head (keep-alive)
+# request_timeout_seconds = 30  # to read a JSON body or write an answer
 # body_read_timeout_seconds = 60 # per read while an upload streams
 
 [sessions]

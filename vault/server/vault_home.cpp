@@ -17,6 +17,14 @@ Result<InitResult> init_vault(const std::filesystem::path& data_dir, InitOptions
                                                  " (found " + existing.filename().string() + "); refusing to touch it");
     }
   }
+  // Check what the operator gave before anything is written, so a typo
+  // never leaves a half-made vault that a second init would refuse.
+  CUSTOS_TRY_VOID(validate_user_name(options.admin_name));
+  CUSTOS_TRY_VOID(validate_department_name(options.admin_department));
+  if (options.admin_password && options.admin_password->size() < AuthPolicy{}.min_password_length) {
+    return fail(ErrorCode::invalid_argument, "the admin password needs at least " +
+                                                 std::to_string(AuthPolicy{}.min_password_length) + " characters");
+  }
   CUSTOS_TRY_VOID(files::make_private_dir(data_dir));
   CUSTOS_TRY_VOID(files::make_private_dir(data_dir / "keys"));
   CUSTOS_TRY_VOID(files::make_private_dir(data_dir / "tls"));

@@ -59,8 +59,8 @@ Result<Grant> GrantService::revoke(const Principal& by, Id grant, const Origin& 
     if (!found) return found;
     if (auto doc = lead_document(tx, by, found->document_id); !doc) return fail(doc.error());
     CUSTOS_TRY_VOID(tx.revoke_grant(grant, by.user.id, origin.now));
-    auto record = make_audit(origin, &by, Action::grant_revoke, "document:" + std::to_string(found->document_id),
-                             Outcome::allowed, "ok", "{\"grant\":" + std::to_string(grant) + "}");
+    auto record = make_audit(origin, &by, Action::grant_revoke, "grant:" + std::to_string(grant), Outcome::allowed, "ok",
+                             "{\"document\":" + std::to_string(found->document_id) + "}");
     if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
     return tx.grant_by_id(grant);
   });

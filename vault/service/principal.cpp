@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 19>& rules() {
+const std::array<ActionRule, 23>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 19> table = {{
+  static const std::array<ActionRule, 23> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -34,6 +34,13 @@ const std::array<ActionRule, 19>& rules() {
       {"grant.revoke", {R::project_lead}},
       {"grant.list_mine", {}},
       {"audit.list", {R::auditor}},
+      {"policy.apply", {R::it_engineer}},
+      {"policy.show", {R::it_engineer, R::auditor, R::dept_manager}},
+      {"policy.history", {R::it_engineer, R::auditor}},
+      // Agents fetch their bundle with their own credential (agent issue);
+      // until then any signed-in user may read a bundle: it is signed and
+      // holds no customer information.
+      {"policy.bundle", {}},
   }};
   return table;
 }

@@ -92,8 +92,27 @@ CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Version 2: applied policy versions and their signed per-department bundles.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE policies (
+  version        INTEGER PRIMARY KEY,
+  file_name      TEXT NOT NULL,
+  source         TEXT NOT NULL,
+  source_sha256  TEXT NOT NULL,
+  applied_by     INTEGER NOT NULL REFERENCES users(id),
+  applied_at     INTEGER NOT NULL
+);
+CREATE TABLE policy_bundles (
+  version     INTEGER NOT NULL REFERENCES policies(version),
+  department  TEXT NOT NULL,
+  bundle      TEXT NOT NULL,
+  PRIMARY KEY (version, department)
+);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
+    {2, "policy versions and signed bundles", kV2},
 }};
 
 }  // namespace

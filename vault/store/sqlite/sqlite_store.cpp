@@ -374,6 +374,46 @@ class SqliteTransaction final : public Transaction {
     return ok();
   }
 
+  Result<PolicyRecord> insert_policy(const PolicyRecord& p) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO policies (version, file_name, source, source_sha256, applied_by, applied_at) "
+                            "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM policies), ?, ?, ?, ?, ?)"));
+    s.bind(1, p.file_name).bind(2, p.source).bind(3, p.source_sha256).bind(4, p.applied_by).bind(5, p.applied_at);
+    if (auto r = s.run(); !r) return fail(r.error());
+    return latest_policy();
+  }
+
+  Result<void> insert_policy_bundle(std::int64_t version, std::string_view department,
+                                    std::string_view bundle) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO policy_bundles (version, department, bundle) VALUES (?, ?, ?)"));
+    s.bind(1, version).bind(2, department).bind(3, bundle);
+    return s.run();
+  }
+
+  Result<PolicyRecord> latest_policy() override {
+    auto stmt = db_.prepare(
+        "SELECT p.version, p.file_name, p.source, p.source_sha256, p.applied_by, u.name, p.applied_at "
+        "FROM policies p JOIN users u ON u.id = p.applied_by ORDER BY p.version DESC LIMIT 1");
+    return one_row(std::move(stmt), [](const Statement& st) {
+      return PolicyRecord{st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4), st.text(5), st.integer(6)};
+    }, "no policy has been applied yet");
+  }
+
+  Result<std::vector<PolicyRecord>> list_policies() override {
+    TRY_STMT(s, db_.prepare(
+        "SELECT p.version, p.file_name, '', p.source_sha256, p.applied_by, u.name, p.applied_at "
+        "FROM policies p JOIN users u ON u.id = p.applied_by ORDER BY p.version DESC"));
+    return all_rows(s, [](const Statement& st) {
+      return PolicyRecord{st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4), st.text(5), st.integer(6)};
+    });
+  }
+
+  Result<std::string> policy_bundle(std::int64_t version, std::string_view department) override {
+    auto stmt = db_.prepare("SELECT bundle FROM policy_bundles WHERE version = ? AND department = ?");
+    if (stmt) stmt->bind(1, version).bind(2, department);
+    return one_row(std::move(stmt), [](const Statement& st) { return st.text(0); },
+                   "the policy has no such department");
+  }
+
   Result<std::vector<AuditRecord>> list_audit(const AuditQuery& q) override {
     TRY_STMT(s, db_.prepare(
         "SELECT seq, time, request_id, actor_id, actor, source, action, target, outcome, reason, detail "

@@ -17,6 +17,7 @@
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
+#include "custos/vault/policy_service.hpp"
 
 namespace custos::vault {
 
@@ -27,6 +28,7 @@ struct VaultServices {
   DirectoryService& directory;
   DocumentService& documents;
   GrantService& grants;
+  PolicyService& policies;
 };
 
 struct ApiRequest {

@@ -26,11 +26,11 @@ struct ServerSettings {
 };
 
 struct HttpLimits {
-  std::size_t header_bytes = 16 * 1024;    // [limits] header_bytes: larger headers get 431
+  std::size_t header_bytes = 16 * 1024;    // [limits] header_bytes: larger request heads get 413 too_large
   std::size_t json_body_bytes = 1 << 20;   // [limits] json_body_bytes: larger bodies get 413
   unsigned handshake_timeout_seconds = 10; // [limits] handshake_timeout_seconds
-  unsigned idle_timeout_seconds = 60;      // [limits] idle_timeout_seconds: keep-alive wait
-  unsigned request_timeout_seconds = 30;   // [limits] request_timeout_seconds: to read head and JSON body
+  unsigned idle_timeout_seconds = 60;      // [limits] idle_timeout_seconds: wait for a request head (keep-alive)
+  unsigned request_timeout_seconds = 30;   // [limits] request_timeout_seconds: to read a JSON body, to write an answer
   unsigned body_read_timeout_seconds = 60; // [limits] body_read_timeout_seconds: per read while uploading
 };
 

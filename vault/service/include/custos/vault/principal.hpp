@@ -37,6 +37,7 @@ enum class Action : std::uint8_t {
   document_upload, document_list, document_show, document_content,
   grant_create, grant_list, grant_revoke, grant_list_mine,
   audit_list,
+  policy_apply, policy_show, policy_history, policy_bundle,
 };
 std::string_view to_string(Action action) noexcept;
 

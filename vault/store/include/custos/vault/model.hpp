@@ -146,6 +146,18 @@ struct AuditRecord {
   std::string detail;          // compact JSON with further fields; no customer content
 };
 
+// One applied version of the company's policy file. Versions count up from
+// 1 and are never reused; each version has one signed bundle per department.
+struct PolicyRecord {
+  std::int64_t version = 0;
+  std::string file_name;         // as the IT engineer named it
+  std::string source;            // the TOML as applied
+  std::string source_sha256;     // hex
+  Id applied_by = 0;
+  std::string applied_by_name;
+  UnixSeconds applied_at = 0;
+};
+
 // Filters for listing audit records (all optional).
 struct AuditQuery {
   std::optional<std::string> actor;

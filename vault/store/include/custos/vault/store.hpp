@@ -80,6 +80,17 @@ class Transaction {
   virtual Result<std::optional<Grant>> live_grant(Id document, Id user, UnixSeconds now) = 0;
   virtual Result<void> revoke_grant(Id grant, Id by, UnixSeconds now) = 0;
 
+  // --- policies
+  // Inserts the next version (its number is assigned: the highest so far + 1).
+  virtual Result<PolicyRecord> insert_policy(const PolicyRecord& policy) = 0;
+  virtual Result<void> insert_policy_bundle(std::int64_t version, std::string_view department,
+                                            std::string_view bundle) = 0;
+  // The newest version; not_found before the first apply.
+  virtual Result<PolicyRecord> latest_policy() = 0;
+  // Every version, newest first, without their sources.
+  virtual Result<std::vector<PolicyRecord>> list_policies() = 0;
+  virtual Result<std::string> policy_bundle(std::int64_t version, std::string_view department) = 0;
+
   // --- audit
   // Appends a record (its seq is assigned) and counts it for the commit rule.
   Result<Id> append_audit(const AuditRecord& record) {
