@@ -534,41 +534,4 @@ Result<std::unique_ptr<ContentReader>> Api::start_download(const ApiRequest& req
   return reader;
 }
 
-Result<std::string> url_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= text.size()) return fail(ErrorCode::invalid_argument, "bad percent-encoding");
-      int value = 0;
-      const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-      if (ec != std::errc() || end != text.data() + i + 3) return fail(ErrorCode::invalid_argument, "bad percent-encoding");
-      out += static_cast<char>(value);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
-  std::map<std::string, std::string> out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    auto key = url_decode(pair.substr(0, eq), true);
-    auto value = url_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-    if (!key || !value) return fail(ErrorCode::invalid_argument, "the query string has bad percent-encoding");
-    if (!key->empty()) out[*key] = *value;
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
 }  // namespace custos::vault

@@ -149,8 +149,8 @@ std::string default_vault_toml() {
 [server]
 # listen = "127.0.0.1:8443"     # address:port; [::1]:8443 for IPv6
 # io_threads = 0                # network threads; 0 = one per core
-# workers = 16                  # threads for store work
-# login_threads = 2             # threads for Argon2id password checks (64 MiB each)
+# workers = 64                  # threads for store work (most wait for audit commits)
+# login_threads = 1             # threads for Argon2id password checks (64 MiB each)
 # max_connections = 10000       # connections beyond this are closed at once
 # metrics = true                # serve Prometheus metrics at /metrics
 

@@ -1,6 +1,8 @@
 #include "custos/vault/sqlite_store.hpp"
 
+#include <atomic>
 #include <mutex>
+#include <vector>
 
 #include "sqlite/database.hpp"
 #include "sqlite/migrations.hpp"
@@ -130,8 +132,10 @@ class SqliteStore;
 
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(TxMode mode, Database& db, std::unique_lock<std::mutex> lock)
-      : Transaction(mode), db_(db), lock_(std::move(lock)) {}
+  // `hold` keeps the connection this transaction's own until it ends: the
+  // writer's lock, or a reader's lease on its pool slot.
+  SqliteTransaction(TxMode mode, Database& db, std::unique_lock<std::mutex> hold)
+      : Transaction(mode), db_(db), lock_(std::move(hold)) {}
   ~SqliteTransaction() override {
     if (!done_) (void)db_.exec("ROLLBACK");
   }
@@ -450,23 +454,43 @@ class SqliteTransaction final : public Transaction {
   bool done_ = false;
 };
 
+// One writer connection, and a few read-only connections so that reads
+// (session checks, metadata) go on while the writer waits for an fsync: in
+// WAL mode readers see the last committed state without blocking the writer.
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Database db) : db_(std::move(db)) {}
+  SqliteStore(Database writer, std::vector<std::unique_ptr<Database>> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)), reader_locks_(readers_.size()) {}
 
   Result<std::unique_ptr<Transaction>> begin(TxMode mode) override {
-    std::unique_lock lock(mutex_);
+    if (mode == TxMode::read && !readers_.empty()) {
+      // Any reader that is free; a reader's mutex is held for the whole
+      // transaction, like the writer's.
+      const auto start = next_reader_.fetch_add(1, std::memory_order_relaxed);
+      for (std::size_t attempt = 0;; ++attempt) {
+        const auto index = (start + attempt) % readers_.size();
+        std::unique_lock lock(reader_locks_[index], std::defer_lock);
+        if (attempt < readers_.size() ? lock.try_lock() : (lock.lock(), true)) {
+          if (auto begun = readers_[index]->exec("BEGIN"); !begun) return fail(begun.error());
+          return std::make_unique<SqliteTransaction>(mode, *readers_[index], std::move(lock));
+        }
+      }
+    }
+    std::unique_lock lock(writer_mutex_);
     // IMMEDIATE takes the write lock at once, so a write never fails half-way
     // with SQLITE_BUSY after it has done work.
-    if (auto begun = db_.exec(mode == TxMode::read ? "BEGIN" : "BEGIN IMMEDIATE"); !begun) {
+    if (auto begun = writer_.exec(mode == TxMode::read ? "BEGIN" : "BEGIN IMMEDIATE"); !begun) {
       return fail(begun.error());
     }
-    return std::make_unique<SqliteTransaction>(mode, db_, std::move(lock));
+    return std::make_unique<SqliteTransaction>(mode, writer_, std::move(lock));
   }
 
  private:
-  std::mutex mutex_;
-  Database db_;
+  std::mutex writer_mutex_;
+  Database writer_;
+  std::vector<std::unique_ptr<Database>> readers_;
+  std::vector<std::mutex> reader_locks_;
+  std::atomic<std::size_t> next_reader_{0};
 };
 
 Result<int> current_version(Database& db) {
@@ -524,7 +548,16 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& pa
     CUSTOS_TRY_VOID(db->exec(pragma));
   }
   CUSTOS_TRY_VOID(migrate(*db));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db)));
+  std::vector<std::unique_ptr<Database>> readers;
+  for (int i = 0; i < options.readers; ++i) {
+    auto reader = Database::open(path, false);
+    if (!reader) return fail(reader.error());
+    sqlite3_busy_timeout(reader->handle(), options.busy_timeout_ms);
+    CUSTOS_TRY_VOID(reader->exec("PRAGMA query_only = ON"));
+    CUSTOS_TRY_VOID(reader->exec("PRAGMA trusted_schema = OFF"));
+    readers.push_back(std::make_unique<Database>(std::move(*reader)));
+  }
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db), std::move(readers)));
 }
 
 }  // namespace custos::vault

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "custos/platform/secret.hpp"
+#include "custos/platform/url.hpp"
 
 namespace custos::vault {
 
@@ -61,7 +62,7 @@ class VaultClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// Percent-encodes a query or path component.
-std::string url_encode(std::string_view text);
+// Query and path components: custos::url_encode (custos/platform/url.hpp).
+using custos::url_encode;
 
 }  // namespace custos::vault

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "custos/platform/secret.hpp"
+#include "custos/platform/url.hpp"
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
@@ -92,9 +93,5 @@ class Api {
   VaultServices s_;
 };
 
-// Percent-decodes a URL component ('+' is a space in queries).
-Result<std::string> url_decode(std::string_view text, bool plus_is_space);
-// Splits "a=1&b=2" into decoded pairs.
-Result<std::map<std::string, std::string>> parse_query(std::string_view query);
 
 }  // namespace custos::vault

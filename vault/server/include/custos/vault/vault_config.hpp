@@ -19,8 +19,12 @@ namespace custos::vault {
 struct ServerSettings {
   std::string listen = "127.0.0.1:8443";   // [server] listen: address:port (IPv6 as [::1]:8443)
   unsigned io_threads = 0;                 // [server] io_threads: 0 = one per core
-  unsigned workers = 16;                   // [server] workers: threads for store work
-  unsigned login_threads = 2;              // [server] login_threads: threads for Argon2id (64 MiB each)
+  // Workers mostly wait (for a group commit of the audit log), so there are
+  // many: each waiting request holds one, and a commit serves them all.
+  unsigned workers = 64;                   // [server] workers: threads for store work
+  // One Argon2id login takes a whole core for ~50 ms; on small machines more
+  // than one at a time starves every other request.
+  unsigned login_threads = 1;              // [server] login_threads: threads for Argon2id (64 MiB each)
   std::size_t max_connections = 10000;     // [server] max_connections: more are closed at once
   bool metrics = true;                     // [server] metrics: serve /metrics
 };

@@ -3,9 +3,9 @@
 // synchronous=FULL (an acknowledged action survives power loss) and numbered
 // migrations applied when the store opens.
 //
-// Thread-safety: as Store. Transactions are serialised on one connection;
-// SQLite is fast enough at the vault's request sizes that this is not the
-// bottleneck (see docs/performance.md).
+// Thread-safety: as Store. Write transactions are serialised on one writer
+// connection; read transactions run on a small pool of read-only connections
+// beside it, so reads are not held up by a writer waiting for its fsync.
 #pragma once
 
 #include <filesystem>
@@ -18,6 +18,8 @@ namespace custos::vault {
 struct SqliteOptions {
   // Wait this long for a lock held by another process before failing.
   int busy_timeout_ms = 5000;
+  // Read-only connections for read transactions (0: reads share the writer).
+  int readers = 4;
 };
 
 // The schema version this build writes; a store with a newer one is refused.

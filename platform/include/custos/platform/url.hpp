@@ -1,0 +1,23 @@
+// Percent-encoding of URL components and query strings, as the API's
+// request targets use them.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "custos/platform/error.hpp"
+
+namespace custos {
+
+// Percent-decodes a component; '+' is a space in queries. A '%' not followed
+// by two hex digits is invalid_argument.
+Result<std::string> url_decode(std::string_view text, bool plus_is_space);
+// Splits "a=1&b=2" into decoded pairs (a later duplicate wins).
+Result<std::map<std::string, std::string>> parse_query(std::string_view query);
+// Percent-encodes everything but RFC 3986's unreserved characters.
+std::string url_encode(std::string_view text);
+
+}  // namespace custos
