@@ -5,21 +5,57 @@
 #include <cstdlib>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 namespace custos {
 namespace {
 // libsodium must be initialised before first use (CPU feature detection,
 // the CSPRNG); doing it at load time means no caller can forget it.
 [[maybe_unused]] const bool kSodiumReady = sodium_init() >= 0;
+
+// Small secrets (tokens, keys, passwords) come and go with every request,
+// and each sodium_malloc costs an mmap, two mprotects and an mlock. Blocks of
+// kSmall bytes are therefore kept, wiped, in a per-thread free list and
+// reused; they stay guarded and locked all along.
+constexpr std::size_t kSmall = 128;
+constexpr std::size_t kMaxPooled = 64;
+
+struct SmallBlocks {
+  std::vector<std::uint8_t*> free;
+  ~SmallBlocks() {
+    for (auto* block : free) sodium_free(block);
+  }
+};
+thread_local SmallBlocks small_blocks;
+
+std::uint8_t* allocate(std::size_t size) {
+  if (size <= kSmall && !small_blocks.free.empty()) {
+    auto* block = small_blocks.free.back();
+    small_blocks.free.pop_back();
+    return block;
+  }
+  auto* block = static_cast<std::uint8_t*>(sodium_malloc(size <= kSmall ? kSmall : size));
+  // Like operator new: an allocation failure here is not recoverable in any
+  // useful way, and continuing with a null secret would be worse.
+  if (block == nullptr) std::abort();
+  sodium_memzero(block, size <= kSmall ? kSmall : size);
+  return block;
+}
+
+void deallocate(std::uint8_t* block, std::size_t size) {
+  if (size <= kSmall && small_blocks.free.size() < kMaxPooled) {
+    sodium_memzero(block, kSmall);
+    small_blocks.free.push_back(block);
+    return;
+  }
+  sodium_free(block);  // wipes the region before unmapping it
+}
+
 }  // namespace
 
 Secret::Secret(std::size_t size) : size_(size) {
   if (size == 0) return;
-  data_ = static_cast<std::uint8_t*>(sodium_malloc(size));
-  // Like operator new: an allocation failure here is not recoverable in any
-  // useful way, and continuing with a null secret would be worse.
-  if (data_ == nullptr) std::abort();
-  sodium_memzero(data_, size);
+  data_ = allocate(size);
 }
 
 Secret Secret::from_bytes(std::span<const std::uint8_t> bytes) {
@@ -61,8 +97,7 @@ bool Secret::equals(const Secret& other) const noexcept {
 }
 
 void Secret::release() noexcept {
-  // sodium_free wipes the region before unmapping it.
-  if (data_ != nullptr) sodium_free(data_);
+  if (data_ != nullptr) deallocate(data_, size_);
   data_ = nullptr;
   size_ = 0;
 }

@@ -39,6 +39,29 @@ TEST(Secret, CloneIsIndependent) {
   EXPECT_EQ(b.unsafe_view(), "xyz");
 }
 
+TEST(Secret, ReusedSmallBlocksStartZeroed) {
+  for (int round = 0; round < 200; ++round) {
+    auto used = Secret::from_string("sensitive-token-value");
+    Secret fresh(21);
+    for (auto byte : fresh.unsafe_bytes()) ASSERT_EQ(byte, 0) << "round " << round;
+    used = Secret();  // back to the free list
+    Secret reused(100);
+    for (auto byte : reused.unsafe_bytes()) ASSERT_EQ(byte, 0) << "round " << round;
+  }
+}
+
+TEST(Secret, LargeAndSmallSecretsKeepTheirBytes) {
+  auto big = Secret::random(4096);
+  auto small = Secret::random(32);
+  auto big_copy = big.clone();
+  auto small_copy = small.clone();
+  small = Secret();
+  big = Secret();
+  EXPECT_EQ(big_copy.size(), 4096u);
+  EXPECT_EQ(small_copy.size(), 32u);
+  EXPECT_TRUE(small_copy.equals(small_copy.clone()));
+}
+
 TEST(Secret, InitIsIdempotent) {
   EXPECT_TRUE(init_crypto().has_value());
   EXPECT_TRUE(init_crypto().has_value());

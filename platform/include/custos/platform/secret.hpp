@@ -3,7 +3,8 @@
 //
 // The bytes live in libsodium's guarded heap (sodium_malloc: guard pages,
 // locked into RAM so they never reach swap) and are wiped when the Secret
-// dies. A Secret can be moved, not copied; `clone()` copies on purpose.
+// dies. Small blocks (≤ 128 bytes) are reused, wiped, from a per-thread
+// free list instead of being unmapped. A Secret can be moved, not copied; `clone()` copies on purpose.
 // Comparison is constant-time. There is no operator<< and no conversion to
 // std::string: reading the bytes takes the loudly named `unsafe_bytes()`.
 //
