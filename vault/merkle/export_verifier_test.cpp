@@ -69,7 +69,7 @@ TEST_F(MerkleExportVerifier, NamesAChangedEntry) {
       auto altered = entries_;
       altered[i][byte] ^= 0x01;
       SCOPED_TRACE(::testing::Message() << "entry " << i << " byte " << byte);
-      expect_bad(run(heads, altered), i, i + 1);
+      ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), i, i + 1));
     }
   }
 }
@@ -80,7 +80,7 @@ TEST_F(MerkleExportVerifier, NamesADroppedEntry) {
     auto altered = entries_;
     altered.erase(altered.begin() + static_cast<std::ptrdiff_t>(i));
     SCOPED_TRACE(::testing::Message() << "dropped " << i);
-    expect_bad(run(heads, altered), i, i + 1);
+    ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), i, i + 1));
   }
 }
 
@@ -98,7 +98,7 @@ TEST_F(MerkleExportVerifier, NamesADuplicatedEntry) {
       EXPECT_EQ(report.end, kEntries + 1);  // one entry no head covers
       continue;
     }
-    expect_bad(run(heads, altered), i + 1, i + 2);
+    ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), i + 1, i + 2));
   }
 }
 
@@ -110,12 +110,12 @@ TEST_F(MerkleExportVerifier, NamesTheFirstOfReorderedEntries) {
       auto swapped = entries_;
       std::swap(swapped[i], swapped[j]);
       SCOPED_TRACE(::testing::Message() << "swapped " << i << " and " << j);
-      expect_bad(run(heads, swapped), i, i + 1);
+      ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, swapped), i, i + 1));
     }
     auto moved = entries_;  // entry i moved to the end
     std::rotate(moved.begin() + static_cast<std::ptrdiff_t>(i), moved.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                 moved.end());
-    expect_bad(run(heads, moved), i, i + 1);
+    ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, moved), i, i + 1));
   }
 }
 
@@ -123,25 +123,25 @@ TEST_F(MerkleExportVerifier, SparseHeadsNameTheLowestEntryThatCanBeAtFault) {
   const auto heads = heads_at({10, 20, 30, 48});
   auto altered = entries_;
   altered[23][0] ^= 0xff;
-  expect_bad(run(heads, altered), 20, 30);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), 20, 30));
   altered = entries_;
   altered[3][0] ^= 0xff;
-  expect_bad(run(heads, altered), 0, 10);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), 0, 10));
   altered = entries_;
   altered[47][0] ^= 0xff;
-  expect_bad(run(heads, altered), 30, 48);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), 30, 48));
   // Two faults: the first one is named.
   altered = entries_;
   altered[44][0] ^= 0xff;
   altered[12][0] ^= 0xff;
-  expect_bad(run(heads, altered), 10, 20);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered), 10, 20));
 }
 
 TEST_F(MerkleExportVerifier, ACutShortExportIsCaught) {
   const auto heads = heads_at({16, 40, 48});
   const std::vector<Bytes> first_45(entries_.begin(), entries_.begin() + 45);
   const auto report = run(heads, first_45);
-  expect_bad(report, 40, 48);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(report, 40, 48));
   EXPECT_EQ(report.finding->head, 2u);
   EXPECT_EQ(report.end, 45u);
 }
@@ -193,14 +193,14 @@ TEST_F(MerkleExportVerifier, AnExportFromTheMiddleStartsFromACompactRange) {
 
   auto altered = tail;
   altered[20][0] ^= 1;  // log entry 40
-  expect_bad(run(heads, altered, start), 33, 48);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, altered, start), 33, 48));
 
   // A forged starting state is caught by the first head it reaches.
   auto peaks = std::vector<Hash>(start.peaks().begin(), start.peaks().end());
   peaks.back()[0] ^= 1;
   auto forged = *CompactRange::restore(20, peaks);
-  expect_bad(run(heads, tail, forged), 20, 20);
-  expect_bad(run(heads_at({33, 48}), tail, forged), 20, 33);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads, tail, forged), 20, 20));
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run(heads_at({33, 48}), tail, forged), 20, 33));
 }
 
 // With the recorded leaf hash beside each entry, a changed entry is named
@@ -259,13 +259,13 @@ TEST_F(MerkleExportWithRecordedHashes, RewritingEntryAndHashTogetherFallsBackToT
   auto recorded = recorded_;
   entries[20][0] ^= 1;
   recorded[20] = leaf_hash(entries[20]);
-  expect_bad(run_recorded(heads, entries, recorded), 16, 32);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run_recorded(heads, entries, recorded), 16, 32));
   // Dropping a whole line (entry and hash) likewise.
   entries = entries_;
   recorded = recorded_;
   entries.erase(entries.begin() + 40);
   recorded.erase(recorded.begin() + 40);
-  expect_bad(run_recorded(heads, entries, recorded), 32, 48);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(run_recorded(heads, entries, recorded), 32, 48));
 }
 
 TEST_F(MerkleExportWithRecordedHashes, MixingEntriesWithAndWithoutHashesDropsTheHints) {
@@ -280,7 +280,7 @@ TEST_F(MerkleExportWithRecordedHashes, MixingEntriesWithAndWithoutHashesDropsThe
       verifier.add_entry(altered[i], recorded_[i]);
     }
   }
-  expect_bad(verifier.finish(), 16, 48);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(verifier.finish(), 16, 48));
 }
 
 class MerkleSignedExport : public MerkleExportVerifier {
@@ -305,7 +305,7 @@ TEST_F(MerkleSignedExport, VerifiesWithThePublicKeyAlone) {
   auto altered = entries_;
   altered[30].push_back(0);
   const auto bad = verify_export(heads, key_.public_key(), views(altered));
-  expect_bad(bad, 12, 48);
+  ASSERT_NO_FATAL_FAILURE(expect_bad(bad, 12, 48));
 }
 
 TEST_F(MerkleSignedExport, RecordedHashesNameTheEntry) {
