@@ -117,6 +117,25 @@ TEST_F(VaultCliTest, PolicyApplyShowHistory) {
   EXPECT_EQ(as("it2", {"policy", "show", "--department", "nowhere"}).exit_code, 1);
 }
 
+TEST_F(VaultCliTest, AuditorListsRefusalsWithFilters) {
+  ASSERT_EQ(login("it3", "admin", VaultProcess::kAdminPassword).exit_code, 0);
+  ASSERT_EQ(as("it3", {"user", "add", "aud", "--department", "quality-management", "--role", "auditor", "--password"},
+               {{"CUSTOS_NEW_PASSWORD", "auditor-password-1"}}).exit_code, 0);
+  EXPECT_EQ(as("it3", {"audit", "list"}).exit_code, 1) << "an IT engineer does not read the audit log";
+  ASSERT_EQ(login("aud", "aud", "auditor-password-1").exit_code, 0);
+  auto refused = as("aud", {"audit", "list", "--user", "admin", "--action", "audit.list", "--outcome", "refused",
+                            "--format", "json"});
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  const auto events = boost::json::parse(refused.out).at("events").as_array();
+  ASSERT_GE(events.size(), 1u);
+  EXPECT_EQ(events.back().at("actor").as_string(), "admin");
+  EXPECT_EQ(events.back().at("reason").as_string(), "permission_denied");
+  auto table = as("aud", {"audit", "list", "--limit", "5"});
+  EXPECT_EQ(table.exit_code, 0);
+  EXPECT_NE(table.out.find("SEQ"), std::string::npos);
+  EXPECT_EQ(as("aud", {"audit", "list", "--since", "yesterday"}).exit_code, 2);
+}
+
 TEST_F(VaultCliTest, SessionFileIsPrivate) {
   ASSERT_EQ(login("private", "admin", VaultProcess::kAdminPassword).exit_code, 0);
   const auto file = vault->dir() / "profile-private" / "session.json";
