@@ -53,12 +53,7 @@ int main() {
 
     VaultServer server("login");
     const auto scene = make_document_scene(server, 4);
-    LoadOptions options;
-    options.port = server.port();
-    options.fingerprint = server.fingerprint();
-    options.connections = kConnections;
-    options.target = scene.target;
-    options.tokens = scene.tokens;
+    auto options = document_load(server, scene, kConnections);
     options.duration = std::chrono::milliseconds(1000);
     (void)run_load(options);  // warm-up
 

@@ -42,12 +42,7 @@ int main() {
     VaultServer server("requests", toml != nullptr ? toml : "");
     const auto scene = make_document_scene(server, kSessions);
 
-    LoadOptions options;
-    options.port = server.port();
-    options.fingerprint = server.fingerprint();
-    options.connections = kConnections;
-    options.target = scene.target;
-    options.tokens = scene.tokens;
+    auto options = document_load(server, scene, kConnections);
     // Warm-up (not reported): caches, allocator, the sink's thread.
     options.duration = std::chrono::milliseconds(1500);
     if (auto warm = run_load(options); warm.requests == 0) die("no document request succeeded during warm-up");

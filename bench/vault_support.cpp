@@ -410,4 +410,14 @@ LoadResult run_load(const LoadOptions& options) {
   return result;
 }
 
+LoadOptions document_load(const VaultServer& server, const DocumentScene& scene, unsigned connections) {
+  LoadOptions options;
+  options.port = server.port();
+  options.fingerprint = server.fingerprint();
+  options.connections = connections;
+  options.target = scene.target;
+  options.tokens = scene.tokens;
+  return options;
+}
+
 }  // namespace custos::bench

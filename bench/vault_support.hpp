@@ -118,6 +118,9 @@ struct LoadOptions {
   std::uint64_t max_requests = 0;    // stop after this many (0: only the duration bounds it)
 };
 
+// Load against `scene`'s document on `server`, spread over its sessions.
+LoadOptions document_load(const VaultServer& server, const DocumentScene& scene, unsigned connections);
+
 struct LoadResult {
   std::uint64_t requests = 0;        // answered with 200 inside the measured window
   std::uint64_t failures = 0;        // non-200 answers and broken connections

@@ -22,6 +22,13 @@ AuditRecord make_audit(const Origin& origin, const Principal* principal, Action 
   return r;
 }
 
+Result<void> append_allowed(Transaction& tx, const Origin& origin, const Principal* principal, Action action,
+                            std::string target, std::string detail) {
+  CUSTOS_TRY_VOID(tx.append_audit(
+      make_audit(origin, principal, action, std::move(target), Outcome::allowed, "ok", std::move(detail))));
+  return ok();
+}
+
 AuditRecord refusal_audit(const Origin& origin, const Principal* principal, Action action, std::string target,
                           const Error& error) {
   return make_audit(origin, principal, action, std::move(target), Outcome::refused,
@@ -31,7 +38,7 @@ AuditRecord refusal_audit(const Origin& origin, const Principal* principal, Acti
 
 Result<void> DirectAuditSink::record(AuditRecord record) {
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<void> {
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+    CUSTOS_TRY_VOID(tx.append_audit(record));
     return ok();
   });
 }

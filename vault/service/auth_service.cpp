@@ -76,7 +76,7 @@ Result<LoginResult> AuthService::login(std::string_view name, const Secret& pass
       CUSTOS_TRY_VOID(tx.update_login_state(user->id, failed, locked_until));
       auto record = make_audit(origin, nullptr, Action::session_login, "user:" + user_name, Outcome::refused,
                                reason, "{\"message\":\"wrong password\"}");
-      if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+      CUSTOS_TRY_VOID(tx.append_audit(record));
       return ok();
     });
     if (!counted) return fail(counted.error());
@@ -100,8 +100,7 @@ Result<LoginResult> AuthService::login(std::string_view name, const Secret& pass
     CUSTOS_TRY_VOID(tx.update_login_state(user->id, 0, 0));
     CUSTOS_TRY_VOID(tx.delete_expired_sessions(origin.now - policy_.idle_seconds, origin.now));
     CUSTOS_TRY_VOID(tx.insert_session(result.session));
-    auto record = make_audit(origin, &principal, Action::session_login, "user:" + user_name, Outcome::allowed, "ok");
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &principal, Action::session_login, "user:" + user_name));
     return ok();
   });
   if (!stored) return fail(stored.error());
@@ -141,10 +140,7 @@ Result<Principal> AuthService::authenticate(const Secret& token, const Origin& o
 Result<void> AuthService::logout(const Principal& principal, const Origin& origin) {
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<void> {
     CUSTOS_TRY_VOID(tx.delete_session(principal.token_hash));
-    auto record = make_audit(origin, &principal, Action::session_logout, "user:" + principal.user.name,
-                             Outcome::allowed, "ok");
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
-    return ok();
+    return append_allowed(tx, origin, &principal, Action::session_logout, "user:" + principal.user.name);
   });
 }
 
@@ -160,10 +156,7 @@ Result<void> AuthService::change_password(const Principal& principal, const Secr
     // Every session of the user ends, this one too: a password change is
     // often made because a session may have leaked.
     CUSTOS_TRY_VOID(tx.delete_sessions_of(principal.user.id));
-    auto record = make_audit(origin, &principal, Action::password_change, "user:" + principal.user.name,
-                             Outcome::allowed, "ok");
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
-    return ok();
+    return append_allowed(tx, origin, &principal, Action::password_change, "user:" + principal.user.name);
   });
 }
 

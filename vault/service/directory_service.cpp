@@ -3,17 +3,6 @@
 #include "custos/platform/random.hpp"
 
 namespace custos::vault {
-namespace {
-
-Result<void> audited(Transaction& tx, const Origin& origin, const Principal* by, Action action,
-                     const std::string& target, std::string detail = "{}") {
-  auto record = make_audit(origin, by, action, target, Outcome::allowed, "ok", std::move(detail));
-  if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
-  return ok();
-}
-
-}  // namespace
-
 Result<void> validate_user_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 64) {
     return fail(ErrorCode::invalid_argument, "a user name has 2 to 64 characters");
@@ -53,7 +42,7 @@ Result<Department> DirectoryService::create_department(const Principal& by, std:
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<Department> {
     auto made = tx.insert_department(name, origin.now);
     if (!made) return made;
-    CUSTOS_TRY_VOID(audited(tx, origin, &by, Action::department_create, target));
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::department_create, target));
     return made;
   });
 }
@@ -95,7 +84,7 @@ Result<CreatedUser> DirectoryService::create_user(const Principal& by, NewUser u
     if (!inserted) return inserted;
     std::string roles;
     for (auto role : user.roles.list()) roles += (roles.empty() ? "\"" : ",\"") + std::string(to_string(role)) + "\"";
-    CUSTOS_TRY_VOID(audited(tx, origin, &by, Action::user_create, target,
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::user_create, target,
                             "{\"department\":\"" + json_escape(user.department) + "\",\"roles\":[" + roles + "]}"));
     return inserted;
   });
@@ -121,7 +110,7 @@ Result<User> DirectoryService::disable_user(const Principal& by, std::string_vie
     if (!user) return user;
     CUSTOS_TRY_VOID(tx.set_disabled(user->id, true));
     CUSTOS_TRY_VOID(tx.delete_sessions_of(user->id));
-    CUSTOS_TRY_VOID(audited(tx, origin, &by, Action::user_disable, target));
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::user_disable, target));
     user->disabled = true;
     return user;
   });
@@ -143,7 +132,7 @@ Result<std::optional<Secret>> DirectoryService::reset_password(const Principal& 
     if (!user) return fail(user.error());
     CUSTOS_TRY_VOID(tx.set_password_hash(user->id, *hashed));
     CUSTOS_TRY_VOID(tx.delete_sessions_of(user->id));
-    return audited(tx, origin, &by, Action::user_reset_password, target);
+    return append_allowed(tx, origin, &by, Action::user_reset_password, target);
   });
   if (!done) return fail(done.error());
   return generated;
@@ -175,7 +164,7 @@ Result<CreatedUser> DirectoryService::bootstrap_admin(std::string_view name, std
     row.created_at = origin.now;
     auto inserted = tx.insert_user(row);
     if (!inserted) return inserted;
-    CUSTOS_TRY_VOID(audited(tx, origin, nullptr, Action::user_create, "user:" + row.name,
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, nullptr, Action::user_create, "user:" + row.name,
                             "{\"bootstrap\":true,\"roles\":[\"it_engineer\"]}"));
     return inserted;
   });

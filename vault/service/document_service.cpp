@@ -7,13 +7,6 @@
 namespace custos::vault {
 namespace {
 
-Result<void> audited(Transaction& tx, const Origin& origin, const Principal& by, Action action,
-                     const std::string& target, std::string detail = "{}") {
-  auto record = make_audit(origin, &by, action, target, Outcome::allowed, "ok", std::move(detail));
-  if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
-  return ok();
-}
-
 std::string target_of(Id document) { return "document:" + std::to_string(document); }
 
 }  // namespace
@@ -124,7 +117,7 @@ Result<Document> Upload::finish(const Origin& origin) {
   const auto digest = hex_encode(ciphertext_digest_.finish());
   auto activated = transact(service_.store_, TxMode::write, [&](Transaction& tx) -> Result<Document> {
     CUSTOS_TRY_VOID(tx.activate_document(document_.id, size_, chunks_, digest, *wrapped, encryptor_.header()));
-    CUSTOS_TRY_VOID(audited(tx, origin, principal_, Action::document_upload, target_of(document_.id),
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &principal_, Action::document_upload, target_of(document_.id),
                             "{\"level\":\"" + std::string(to_string(document_.level)) + "\",\"size\":" +
                                 std::to_string(size_) + ",\"ciphertext_sha256\":\"" + digest + "\"}"));
     return tx.document_by_id(document_.id);
@@ -144,7 +137,7 @@ void Upload::abort(const Origin& origin, const Error& why) {
   (void)transact(service_.store_, TxMode::write, [&](Transaction& tx) -> Result<void> {
     CUSTOS_TRY_VOID(tx.delete_document(document_.id));
     auto record = refusal_audit(origin, &principal_, Action::document_upload, target_of(document_.id), why);
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+    CUSTOS_TRY_VOID(tx.append_audit(record));
     return ok();
   });
 }
@@ -196,7 +189,7 @@ Result<std::unique_ptr<ContentReader>> DocumentService::open_content(const Princ
     if (!grant->has_value()) {
       return fail(ErrorCode::permission_denied, "you hold no live grant on document " + std::to_string(id));
     }
-    CUSTOS_TRY_VOID(audited(tx, origin, by, Action::document_content, target_of(id),
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::document_content, target_of(id),
                             "{\"grant\":" + std::to_string((*grant)->id) + ",\"agent\":\"" +
                                 json_escape(origin.agent_id) + "\"}"));
     return found;
@@ -230,7 +223,7 @@ Result<int> DocumentService::sweep_incomplete_uploads(const Origin& origin) {
       CUSTOS_TRY_VOID(tx.delete_document(id));
       auto record = make_audit(origin, nullptr, Action::document_upload, target_of(id), Outcome::refused,
                                "unavailable", "{\"message\":\"upload interrupted by a vault restart; removed\"}");
-      if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+      CUSTOS_TRY_VOID(tx.append_audit(record));
       return ok();
     }));
   }

@@ -43,11 +43,10 @@ Result<Grant> GrantService::grant(const Principal& by, Id document, std::string_
     row.expires_at = until;
     auto made = tx.insert_grant(row);
     if (!made) return made;
-    auto record = make_audit(origin, &by, Action::grant_create, "document:" + std::to_string(document),
-                             Outcome::allowed, "ok",
-                             "{\"grant\":" + std::to_string(made->id) + ",\"grantee\":\"" + json_escape(user->name) +
-                                 "\",\"until\":" + std::to_string(until) + ",\"access\":\"view_only\"}");
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::grant_create, "document:" + std::to_string(document),
+                                   "{\"grant\":" + std::to_string(made->id) + ",\"grantee\":\"" +
+                                       json_escape(user->name) + "\",\"until\":" + std::to_string(until) +
+                                       ",\"access\":\"view_only\"}"));
     return made;
   });
 }
@@ -59,9 +58,8 @@ Result<Grant> GrantService::revoke(const Principal& by, Id grant, const Origin& 
     if (!found) return found;
     if (auto doc = lead_document(tx, by, found->document_id); !doc) return fail(doc.error());
     CUSTOS_TRY_VOID(tx.revoke_grant(grant, by.user.id, origin.now));
-    auto record = make_audit(origin, &by, Action::grant_revoke, "grant:" + std::to_string(grant), Outcome::allowed, "ok",
-                             "{\"document\":" + std::to_string(found->document_id) + "}");
-    if (auto seq = tx.append_audit(record); !seq) return fail(seq.error());
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::grant_revoke, "grant:" + std::to_string(grant),
+                                   "{\"document\":" + std::to_string(found->document_id) + "}"));
     return tx.grant_by_id(grant);
   });
 }

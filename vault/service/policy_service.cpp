@@ -43,11 +43,9 @@ Result<AppliedPolicy> PolicyService::apply(const Principal& by, std::string_view
       applied.departments.push_back(department.name);
       departments += (departments.empty() ? "\"" : ",\"") + json_escape(department.name) + "\"";
     }
-    auto audit = make_audit(origin, &by, Action::policy_apply, "policy:" + std::to_string(record->version),
-                            Outcome::allowed, "ok",
-                            "{\"version\":" + std::to_string(record->version) + ",\"sha256\":\"" + row.source_sha256 +
-                                "\",\"departments\":[" + departments + "]}");
-    if (auto seq = tx.append_audit(audit); !seq) return fail(seq.error());
+    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::policy_apply, "policy:" + std::to_string(record->version),
+                                   "{\"version\":" + std::to_string(record->version) + ",\"sha256\":\"" +
+                                       row.source_sha256 + "\",\"departments\":[" + departments + "]}"));
     return record;
   });
   if (!stored) return fail(stored.error());

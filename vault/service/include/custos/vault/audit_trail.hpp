@@ -23,6 +23,11 @@ namespace custos::vault {
 AuditRecord make_audit(const Origin& origin, const Principal* principal, Action action, std::string target,
                        Outcome outcome, std::string reason, std::string detail = "{}");
 
+// Appends the record of an allowed decision to `tx`, the transaction that
+// makes the change it records (so both commit or neither does).
+Result<void> append_allowed(Transaction& tx, const Origin& origin, const Principal* principal, Action action,
+                            std::string target, std::string detail = "{}");
+
 // The record of a refusal: the error's code is the reason.
 AuditRecord refusal_audit(const Origin& origin, const Principal* principal, Action action, std::string target,
                           const Error& error);
