@@ -31,6 +31,8 @@ Result<InitResult> init_vault(const std::filesystem::path& data_dir, InitOptions
 
   const auto vault_key = Secret::random(32);
   CUSTOS_TRY_VOID(files::write_atomic(paths.vault_key(), vault_key.unsafe_bytes(), 0600));
+  const auto identifier_key = Secret::random(32);
+  CUSTOS_TRY_VOID(files::write_atomic(paths.identifier_key(), identifier_key.unsafe_bytes(), 0600));
   const auto signing = SigningKey::generate();
   CUSTOS_TRY_VOID(files::write_atomic(paths.signing_key(), signing.seed().unsafe_bytes(), 0600));
   CUSTOS_TRY_VOID(files::write_atomic(paths.signing_public(), signing.public_key().to_string() + "\n", 0644));
@@ -60,7 +62,17 @@ Result<VaultKeys> load_vault_keys(const VaultPaths& paths) {
   if (!seed) return fail(seed.error());
   auto signing = SigningKey::from_seed(*seed);
   if (!signing) return fail(ErrorCode::corrupt, paths.signing_key().string() + " is not an Ed25519 seed");
-  return VaultKeys{std::move(*vault_key), std::move(*signing)};
+  std::error_code ec;
+  if (!std::filesystem::exists(paths.identifier_key(), ec)) {
+    const auto made = Secret::random(32);
+    CUSTOS_TRY_VOID(files::write_atomic(paths.identifier_key(), made.unsafe_bytes(), 0600));
+  }
+  auto identifier_key = files::read_secret(paths.identifier_key());
+  if (!identifier_key) return fail(identifier_key.error());
+  if (identifier_key->size() != 32) {
+    return fail(ErrorCode::corrupt, paths.identifier_key().string() + " is not a 32-byte key");
+  }
+  return VaultKeys{std::move(*vault_key), std::move(*signing), std::move(*identifier_key)};
 }
 
 }  // namespace custos::vault

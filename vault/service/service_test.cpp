@@ -8,6 +8,7 @@
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
+#include "custos/vault/identifier_hasher.hpp"
 #include "custos/vault/sqlite_store.hpp"
 
 namespace custos::vault {
@@ -253,6 +254,18 @@ TEST_F(ServiceTest, PasswordChangeEndsSessions) {
                                     Secret::from_string("new-password-22"), origin()));
   EXPECT_FALSE(auth->authenticate(login->token, origin()));
   EXPECT_TRUE(auth->login("lead", Secret::from_string("new-password-22"), origin()));
+}
+
+TEST(IdentifierHasher, IsKeyedDeterministicAndExact) {
+  const IdentifierHasher a(Secret::from_string(std::string(32, 'a')));
+  const IdentifierHasher b(Secret::from_string(std::string(32, 'b')));
+  const auto hash = a.hash("张三 110101199003074514");
+  EXPECT_TRUE(hash.starts_with(kIdentifierHashPrefix));
+  EXPECT_EQ(hash.size(), kIdentifierHashPrefix.size() + 64);
+  EXPECT_EQ(hash, a.hash("张三 110101199003074514"));
+  EXPECT_NE(hash, b.hash("张三 110101199003074514"));  // another vault, another hash
+  EXPECT_NE(hash, a.hash("张三 110101199003074514 "));  // exact bytes, no trimming
+  EXPECT_EQ(hash.find("张三"), std::string::npos);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 //   keys/vault.key    32-byte key that wraps every data key (0600)
 //   keys/signing.key  Ed25519 seed the vault signs with (0600)
 //   keys/signing.pub  the matching public key, "ed25519:<base64>"
+//   keys/identifier.key  32-byte HMAC key of the audit log's keyed hashes (0600)
 //   tls/key.pem       TLS private key (0600), tls/cert.pem its certificate
 //
 // The folder itself is 0700. Keys live apart from the store so that store
@@ -29,6 +30,7 @@ struct VaultPaths {
   std::filesystem::path vault_key() const { return data_dir / "keys" / "vault.key"; }
   std::filesystem::path signing_key() const { return data_dir / "keys" / "signing.key"; }
   std::filesystem::path signing_public() const { return data_dir / "keys" / "signing.pub"; }
+  std::filesystem::path identifier_key() const { return data_dir / "keys" / "identifier.key"; }
   std::filesystem::path tls_key() const { return data_dir / "tls" / "key.pem"; }
   std::filesystem::path tls_cert() const { return data_dir / "tls" / "cert.pem"; }
 };
@@ -52,7 +54,10 @@ Result<InitResult> init_vault(const std::filesystem::path& data_dir, InitOptions
 struct VaultKeys {
   Secret vault_key;
   SigningKey signing;
+  Secret identifier_key;
 };
+// Reads the keys. A vault made before identifier keys existed gets one here
+// (its log holds no keyed hashes yet, so nothing made earlier is lost).
 Result<VaultKeys> load_vault_keys(const VaultPaths& paths);
 
 }  // namespace custos::vault
