@@ -1,6 +1,9 @@
 // Hand-written JSON: the shapes are tiny and fixed, and this file must also
-// build in the fuzzing build, which has no JSON library.
+// build in the fuzzing build, which has no JSON library. Strings are written
+// by the platform's one escaping rule.
 #include "custos/policy/decision_format.hpp"
+
+#include "custos/platform/json_text.hpp"
 
 namespace custos::policy {
 namespace {
@@ -17,27 +20,8 @@ std::string_view department_or_unknown(std::string_view department) {
 }  // namespace
 
 std::string json_quote(std::string_view text) {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0x0F];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  append_json_string(out, text);
   return out;
 }
 

@@ -30,54 +30,6 @@ constexpr std::size_t kBomSize = 3;
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at) noexcept {
-  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
-  const std::size_t n = bytes.size();
-  std::size_t i = 0;
-  const auto bad = [&](std::size_t at) {
-    if (bad_at != nullptr) *bad_at = at;
-    return false;
-  };
-  while (i < n) {
-    // Eight ASCII bytes at a time: the common case for IDs, phones, dates.
-    if (i + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, s + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // no overlongs
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;  // no overlongs
-      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return bad(i);
-    }
-    if (i + len > n) return bad(i);
-    if (s[i + 1] < lo || s[i + 1] > hi) return bad(i);
-    for (std::size_t k = 2; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return bad(i);
-    }
-    i += len;
-  }
-  return true;
-}
-
 CsvReader::CsvReader(ByteSource& source, CsvLimits limits) : source_(source), limits_(limits) {
   limits_.chunk_bytes = std::max<std::size_t>(limits_.chunk_bytes, 1);
   // Room for the byte-order mark check even with one-byte chunks.

@@ -8,62 +8,12 @@
 namespace custos::records {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-// The length of the UTF-8 sequence a lead byte announces (1 for a stray byte).
-std::size_t sequence_length(unsigned char c) noexcept {
-  if (c >= 0xF0) return 4;
-  if (c >= 0xE0) return 3;
-  if (c >= 0xC0) return 2;
-  return 1;
-}
-
 std::string shown_value(const SuspiciousCase& c, const RenderOptions& options) {
   if (options.full_values) return c.value;
   return c.kind == SuspicionKind::shared_phone ? mask_phone(c.value) : mask_bank_card(c.value);
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      // Copy a whole valid sequence; replace anything else so that a file
-      // read without the UTF-8 requirement still yields parseable JSON.
-      const std::size_t len = std::min(sequence_length(c), text.size() - i);
-      if (len > 1 && is_valid_utf8(text.substr(i, len))) {
-        out.append(text.substr(i, len));
-        i += len;
-      } else {
-        out.append("\\ufffd");
-        ++i;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
-}
 
 void write_json(std::ostream& out, const Report& report, const RenderOptions& options) {
   // Built piecewise into one buffer that is flushed every few hundred KiB,

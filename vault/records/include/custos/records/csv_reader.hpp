@@ -26,6 +26,8 @@
 // next call to `next`.
 #pragma once
 
+#include "custos/platform/json_text.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -105,8 +107,7 @@ class CsvReader {
   std::uint64_t col_count_ = 0;
 };
 
-// True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code
-// points above U+10FFFF); `bad_at` receives the offset of the first bad byte.
-bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at = nullptr) noexcept;
+// The platform's UTF-8 check (custos/platform/json_text.hpp).
+using ::custos::is_valid_utf8;
 
 }  // namespace custos::records

@@ -17,6 +17,8 @@
 // Thread-safety: pure functions over a Report.
 #pragma once
 
+#include "custos/platform/json_text.hpp"
+
 #include <ostream>
 #include <string>
 
@@ -32,7 +34,7 @@ void write_json(std::ostream& out, const Report& report, const RenderOptions& op
 void write_text(std::ostream& out, const Report& report, const RenderOptions& options = {});
 std::string to_json(const Report& report, const RenderOptions& options = {});
 
-// Appends `text` as a JSON string literal (with the quotes) to `out`.
-void append_json_string(std::string& out, std::string_view text);
+// The platform's JSON string writer (custos/platform/json_text.hpp).
+using ::custos::append_json_string;
 
 }  // namespace custos::records

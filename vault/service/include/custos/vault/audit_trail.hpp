@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "custos/platform/json_text.hpp"
 #include "custos/vault/principal.hpp"
 #include "custos/vault/store.hpp"
 
@@ -53,7 +54,7 @@ class DirectAuditSink final : public AuditSink {
 Result<std::vector<AuditRecord>> list_audit(Store& store, AuditSink& audit, const Principal& by,
                                             const AuditQuery& query, const Origin& origin);
 
-// Escapes `text` as the inside of a JSON string (for audit `detail`).
-std::string json_escape(std::string_view text);
+// Audit `detail` strings are escaped by the platform's json_escape.
+using ::custos::json_escape;
 
 }  // namespace custos::vault

@@ -1,0 +1,31 @@
+// Text that must be valid UTF-8, and JSON strings written by hand (the audit
+// log's canonical lines, reports, audit details): one escaping rule for all.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace custos {
+
+// True when `bytes` is well-formed UTF-8 (no overlong forms, surrogates or
+// code points above U+10FFFF); otherwise false, with the offset of the first
+// bad byte in *bad_at when given.
+bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at = nullptr) noexcept;
+
+// `text` with every byte that is not part of a well-formed sequence replaced
+// by U+FFFD; valid text comes back unchanged.
+std::string to_valid_utf8(std::string_view text);
+
+// Appends `text` as a JSON string, quotes included. The escapes are fixed,
+// so equal text always gives equal bytes: \" \\ \n \r \t \b \f, \u00xx
+// (lower-case hex) for the other control characters, everything else as is;
+// bytes of invalid UTF-8 become \ufffd so the output always parses.
+void append_json_string(std::string& out, std::string_view text);
+
+// The same without the quotes: the inside of a JSON string.
+std::string json_escape(std::string_view text);
+
+}  // namespace custos
