@@ -22,14 +22,21 @@ constexpr std::size_t kMaxPooled = 64;
 
 struct SmallBlocks {
   std::vector<std::uint8_t*> free;
-  ~SmallBlocks() {
-    for (auto* block : free) sodium_free(block);
-  }
+  ~SmallBlocks();
 };
 thread_local SmallBlocks small_blocks;
+// Set once this thread's list is gone: a Secret that outlives it (a static
+// destroyed after the main thread's thread_locals) frees its block directly.
+thread_local bool small_blocks_closed = false;
+
+SmallBlocks::~SmallBlocks() {
+  small_blocks_closed = true;
+  for (auto* block : free) sodium_free(block);
+  free.clear();
+}
 
 std::uint8_t* allocate(std::size_t size) {
-  if (size <= kSmall && !small_blocks.free.empty()) {
+  if (size <= kSmall && !small_blocks_closed && !small_blocks.free.empty()) {
     auto* block = small_blocks.free.back();
     small_blocks.free.pop_back();
     return block;
@@ -43,7 +50,7 @@ std::uint8_t* allocate(std::size_t size) {
 }
 
 void deallocate(std::uint8_t* block, std::size_t size) {
-  if (size <= kSmall && small_blocks.free.size() < kMaxPooled) {
+  if (size <= kSmall && !small_blocks_closed && small_blocks.free.size() < kMaxPooled) {
     sodium_memzero(block, kSmall);
     small_blocks.free.push_back(block);
     return;

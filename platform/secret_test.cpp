@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
+#include <thread>
+
 namespace custos {
 namespace {
 
@@ -60,6 +64,22 @@ TEST(Secret, LargeAndSmallSecretsKeepTheirBytes) {
   EXPECT_EQ(big_copy.size(), 4096u);
   EXPECT_EQ(small_copy.size(), 32u);
   EXPECT_TRUE(small_copy.equals(small_copy.clone()));
+}
+
+// A secret held by a thread_local made before the thread's block pool (or by
+// a static, which outlives the main thread's pool) is freed after the pool is
+// gone; that must not touch the destroyed pool.
+TEST(Secret, OutlivingTheThreadsBlockPoolIsSafe) {
+  struct Holder {
+    std::optional<Secret> secret;
+  };
+  bool held = false;
+  std::thread([&held] {
+    thread_local Holder holder;                 // constructed first, destroyed last
+    holder.secret = Secret::from_string("pin");  // first use of the pool
+    held = holder.secret->size() == 3;
+  }).join();
+  EXPECT_TRUE(held);
 }
 
 TEST(Secret, InitIsIdempotent) {

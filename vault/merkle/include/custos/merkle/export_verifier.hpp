@@ -95,6 +95,9 @@ class ExportVerifier {
 
   // The verdict once every entry has been added.
   ExportReport finish() const;
+  // True once a finding is made; it is final (the first fault found), so a
+  // streaming caller may stop reading there.
+  bool failed() const noexcept { return finding_.has_value(); }
 
  private:
   struct PendingHead {
