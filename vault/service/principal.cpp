@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 23>& rules() {
+const std::array<ActionRule, 27>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 23> table = {{
+  static const std::array<ActionRule, 27> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -41,6 +41,12 @@ const std::array<ActionRule, 23>& rules() {
       // until then any signed-in user may read a bundle: it is signed and
       // holds no customer information.
       {"policy.bundle", {}},
+      // The log's heads and proofs hold hashes only; its entries hold who
+      // did what (keyed hashes in place of customer values).
+      {"log.head", {R::auditor, R::it_engineer}},
+      {"log.proof", {R::auditor}},
+      {"log.entries", {R::auditor}},
+      {"audit.hash", {R::auditor}},
   }};
   return table;
 }

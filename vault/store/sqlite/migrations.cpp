@@ -110,9 +110,36 @@ CREATE TABLE policy_bundles (
 );
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Version 3: the Merkle log over audit_events. log_subtrees holds the hash
+// of every perfect subtree completed so far (level 0: the leaf hashes), so a
+// proof is a few indexed reads; log_heads the signed tree heads, each in its
+// 157-byte encoding. Both are append-only like the events. Rows of events
+// written before this version get their leaves when the store opens.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE log_subtrees (
+  level  INTEGER NOT NULL,
+  idx    INTEGER NOT NULL,
+  hash   BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE log_heads (
+  tree_size  INTEGER PRIMARY KEY,
+  head       BLOB NOT NULL
+);
+CREATE TRIGGER log_subtrees_append_only_update BEFORE UPDATE ON log_subtrees
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER log_subtrees_append_only_delete BEFORE DELETE ON log_subtrees
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER log_heads_append_only_update BEFORE UPDATE ON log_heads
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER log_heads_append_only_delete BEFORE DELETE ON log_heads
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
+    {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
 }};
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <mutex>
 #include <vector>
 
+#include "custos/auditlog/entry.hpp"
+#include "custos/platform/json_text.hpp"
 #include "sqlite/database.hpp"
 #include "sqlite/migrations.hpp"
 
@@ -128,14 +130,86 @@ auto all_rows(Statement& stmt, Reader reader) -> Result<std::vector<decltype(rea
   }
 }
 
-class SqliteStore;
+// The log's leaf for an audit record (docs/audit-log.md, "Leaf encoding").
+auditlog::Entry to_entry(const AuditRecord& r) {
+  return auditlog::Entry{static_cast<std::uint64_t>(r.seq), r.time, r.request_id,
+                         r.actor_id ? static_cast<std::uint64_t>(*r.actor_id) : 0, r.actor, r.source, r.action,
+                         r.target, r.outcome == Outcome::allowed, r.reason, r.detail};
+}
+
+// Stores each perfect subtree an append completes (the leaf included).
+class SubtreeWriter final : public merkle::SubtreeSink {
+ public:
+  explicit SubtreeWriter(Database& db) : db_(db) {}
+  void completed(const merkle::Subtree& subtree, const merkle::Hash& hash) override {
+    if (!result_) return;
+    auto stmt = db_.prepare("INSERT INTO log_subtrees (level, idx, hash) VALUES (?, ?, ?)");
+    if (!stmt) {
+      result_ = fail(stmt.error());
+      return;
+    }
+    stmt->bind(1, std::int64_t{subtree.level}).bind(2, static_cast<std::int64_t>(subtree.index)).bind(3, hash);
+    result_ = stmt->run();
+  }
+  Result<void> result() const { return result_; }
+
+ private:
+  Database& db_;
+  Result<void> result_;
+};
+
+Result<std::vector<merkle::Hash>> read_subtrees(Database& db, std::span<const merkle::Subtree> wanted) {
+  std::vector<merkle::Hash> out;
+  out.reserve(wanted.size());
+  for (const auto& subtree : wanted) {
+    auto stmt = db.prepare("SELECT hash FROM log_subtrees WHERE level = ? AND idx = ?");
+    if (!stmt) return fail(stmt.error());
+    stmt->bind(1, std::int64_t{subtree.level}).bind(2, static_cast<std::int64_t>(subtree.index));
+    auto row = stmt->step();
+    if (!row) return fail(row.error());
+    if (!*row) {
+      return fail(ErrorCode::not_found, "the log has no subtree " + std::to_string(subtree.level) + "/" +
+                                            std::to_string(subtree.index));
+    }
+    const auto bytes = stmt->blob(0);
+    if (bytes.size() != 32) return fail(ErrorCode::corrupt, "a stored log hash is not 32 bytes");
+    merkle::Hash hash;
+    std::copy(bytes.begin(), bytes.end(), hash.begin());
+    out.push_back(hash);
+  }
+  return out;
+}
+
+Result<merkle::SignedTreeHead> read_head(const Statement& s) {
+  const auto bytes = s.blob(0);
+  auto head = merkle::decode_signed_tree_head(bytes);
+  if (!head) return fail(ErrorCode::corrupt, "a stored tree head is malformed");
+  return head;
+}
+
+// The committed log, shared by the store and its write transactions: a
+// write transaction appends to its own copy and publishes it on commit.
+struct LogLedger {
+  mutable std::mutex mutex;
+  merkle::CompactRange live;
+
+  merkle::CompactRange copy() const {
+    std::lock_guard lock(mutex);
+    return live;
+  }
+  void publish(merkle::CompactRange range) {
+    std::lock_guard lock(mutex);
+    live = std::move(range);
+  }
+};
 
 class SqliteTransaction final : public Transaction {
  public:
   // `hold` keeps the connection this transaction's own until it ends: the
-  // writer's lock, or a reader's lease on its pool slot.
-  SqliteTransaction(TxMode mode, Database& db, std::unique_lock<std::mutex> hold)
-      : Transaction(mode), db_(db), lock_(std::move(hold)) {}
+  // writer's lock, or a reader's lease on its pool slot. `ledger` is given
+  // to transactions on the writer.
+  SqliteTransaction(TxMode mode, Database& db, std::unique_lock<std::mutex> hold, LogLedger* ledger)
+      : Transaction(mode), db_(db), lock_(std::move(hold)), ledger_(ledger) {}
   ~SqliteTransaction() override {
     if (!done_) (void)db_.exec("ROLLBACK");
   }
@@ -430,27 +504,133 @@ class SqliteTransaction final : public Transaction {
     return all_rows(s, read_audit);
   }
 
+  Result<std::optional<Id>> first_audit_at_or_after(UnixSeconds time) override {
+    TRY_STMT(s, db_.prepare("SELECT MIN(seq) FROM audit_events WHERE time >= ?"));
+    s.bind(1, time);
+    return optional_id(s);
+  }
+
+  Result<std::optional<Id>> last_audit_before(UnixSeconds time) override {
+    TRY_STMT(s, db_.prepare("SELECT MAX(seq) FROM audit_events WHERE time < ?"));
+    s.bind(1, time);
+    return optional_id(s);
+  }
+
+  Result<std::vector<merkle::Hash>> subtree_hashes(std::span<const merkle::Subtree> wanted) override {
+    return read_subtrees(db_, wanted);
+  }
+
+  Result<std::vector<merkle::Hash>> leaf_hashes(std::uint64_t first_index, std::uint64_t count) override {
+    TRY_STMT(s, db_.prepare("SELECT hash FROM log_subtrees WHERE level = 0 AND idx >= ? AND idx < ? ORDER BY idx"));
+    s.bind(1, static_cast<std::int64_t>(first_index)).bind(2, static_cast<std::int64_t>(first_index + count));
+    std::vector<merkle::Hash> out;
+    out.reserve(static_cast<std::size_t>(count));
+    for (;;) {
+      auto row = s.step();
+      if (!row) return fail(row.error());
+      if (!*row) break;
+      const auto bytes = s.blob(0);
+      if (bytes.size() != 32) return fail(ErrorCode::corrupt, "a stored leaf hash is not 32 bytes");
+      out.emplace_back();
+      std::copy(bytes.begin(), bytes.end(), out.back().begin());
+    }
+    if (out.size() != count) return fail(ErrorCode::not_found, "the log has fewer entries than asked for");
+    return out;
+  }
+
+  Result<void> insert_tree_head(const merkle::SignedTreeHead& head) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO log_heads (tree_size, head) VALUES (?, ?)"));
+    const auto bytes = merkle::encode_signed_tree_head(head);
+    s.bind(1, static_cast<std::int64_t>(head.head.tree_size)).bind(2, std::span<const std::uint8_t>(bytes));
+    return s.run();
+  }
+
+  Result<std::optional<merkle::SignedTreeHead>> latest_tree_head() override {
+    TRY_STMT(s, db_.prepare("SELECT head FROM log_heads ORDER BY tree_size DESC LIMIT 1"));
+    return optional_head(s);
+  }
+
+  Result<std::optional<merkle::SignedTreeHead>> tree_head_at_or_after(std::uint64_t size) override {
+    TRY_STMT(s, db_.prepare("SELECT head FROM log_heads WHERE tree_size >= ? ORDER BY tree_size LIMIT 1"));
+    s.bind(1, static_cast<std::int64_t>(size));
+    return optional_head(s);
+  }
+
+  Result<std::vector<merkle::SignedTreeHead>> tree_heads(std::uint64_t min_size, std::uint64_t max_size,
+                                                         std::size_t limit) override {
+    TRY_STMT(s, db_.prepare(
+        "SELECT head FROM log_heads WHERE tree_size >= ? AND tree_size <= ? ORDER BY tree_size LIMIT ?"));
+    s.bind(1, static_cast<std::int64_t>(min_size)).bind(2, static_cast<std::int64_t>(max_size))
+        .bind(3, static_cast<std::int64_t>(limit));
+    std::vector<merkle::SignedTreeHead> out;
+    for (;;) {
+      auto row = s.step();
+      if (!row) return fail(row.error());
+      if (!*row) return out;
+      auto head = read_head(s);
+      if (!head) return fail(head.error());
+      out.push_back(*head);
+    }
+  }
+
  protected:
-  Result<Id> do_append_audit(const AuditRecord& r) override {
+  Result<Id> do_append_audit(const AuditRecord& given) override {
+    if (ledger_ == nullptr) return fail(ErrorCode::internal, "audit records are appended on the writer");
+    // What is stored is exactly what the leaf says: text that is not UTF-8
+    // is cleaned first, so an export always reproduces the leaf.
+    AuditRecord r = given;
+    for (auto* field : {&r.request_id, &r.actor, &r.source, &r.action, &r.target, &r.reason, &r.detail}) {
+      if (!is_valid_utf8(*field)) *field = to_valid_utf8(*field);
+    }
     TRY_STMT(s, db_.prepare(
         "INSERT INTO audit_events (time, request_id, actor_id, actor, source, action, target, outcome, "
         "reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s.bind(1, r.time).bind(2, r.request_id).bind(3, r.actor_id).bind(4, r.actor).bind(5, r.source)
         .bind(6, r.action).bind(7, r.target).bind(8, to_string(r.outcome)).bind(9, r.reason).bind(10, r.detail);
     if (auto done = s.run(); !done) return fail(done.error());
-    return db_.last_insert_rowid();
+    r.seq = db_.last_insert_rowid();
+    if (!pending_) pending_ = ledger_->copy();
+    if (static_cast<std::uint64_t>(r.seq) != pending_->size() + 1) {
+      return fail(ErrorCode::corrupt, "audit record " + std::to_string(r.seq) + " would be log entry " +
+                                          std::to_string(pending_->size() + 1) + ": the log and the records disagree");
+    }
+    auto leaf = auditlog::entry_leaf_hash(to_entry(r));
+    if (!leaf) return fail(leaf.error());
+    SubtreeWriter writer(db_);
+    pending_->append(*leaf, writer);
+    if (auto written = writer.result(); !written) return fail(written.error());
+    return r.seq;
   }
 
   Result<void> do_commit() override {
     auto committed = db_.exec("COMMIT");
     if (!committed) return committed;  // the destructor rolls back
     done_ = true;
+    if (pending_) ledger_->publish(std::move(*pending_));
     return ok();
   }
 
  private:
+  static Result<std::optional<Id>> optional_id(Statement& s) {
+    auto row = s.step();
+    if (!row) return fail(row.error());
+    if (!*row || s.is_null(0)) return std::optional<Id>();
+    return std::optional<Id>(s.integer(0));
+  }
+
+  static Result<std::optional<merkle::SignedTreeHead>> optional_head(Statement& s) {
+    auto row = s.step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<merkle::SignedTreeHead>();
+    auto head = read_head(s);
+    if (!head) return fail(head.error());
+    return std::optional<merkle::SignedTreeHead>(*head);
+  }
+
   Database& db_;
   std::unique_lock<std::mutex> lock_;
+  LogLedger* ledger_ = nullptr;
+  std::optional<merkle::CompactRange> pending_;  // the log with this transaction's appends
   bool done_ = false;
 };
 
@@ -459,8 +639,10 @@ class SqliteTransaction final : public Transaction {
 // WAL mode readers see the last committed state without blocking the writer.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(Database writer, std::vector<std::unique_ptr<Database>> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)), reader_locks_(readers_.size()) {}
+  SqliteStore(Database writer, std::vector<std::unique_ptr<Database>> readers, merkle::CompactRange log)
+      : writer_(std::move(writer)), readers_(std::move(readers)), reader_locks_(readers_.size()) {
+    ledger_.live = std::move(log);
+  }
 
   Result<std::unique_ptr<Transaction>> begin(TxMode mode) override {
     if (mode == TxMode::read && !readers_.empty()) {
@@ -472,7 +654,7 @@ class SqliteStore final : public Store {
         std::unique_lock lock(reader_locks_[index], std::defer_lock);
         if (attempt < readers_.size() ? lock.try_lock() : (lock.lock(), true)) {
           if (auto begun = readers_[index]->exec("BEGIN"); !begun) return fail(begun.error());
-          return std::make_unique<SqliteTransaction>(mode, *readers_[index], std::move(lock));
+          return std::make_unique<SqliteTransaction>(mode, *readers_[index], std::move(lock), nullptr);
         }
       }
     }
@@ -482,7 +664,12 @@ class SqliteStore final : public Store {
     if (auto begun = writer_.exec(mode == TxMode::read ? "BEGIN" : "BEGIN IMMEDIATE"); !begun) {
       return fail(begun.error());
     }
-    return std::make_unique<SqliteTransaction>(mode, writer_, std::move(lock));
+    return std::make_unique<SqliteTransaction>(mode, writer_, std::move(lock), &ledger_);
+  }
+
+  LogState log_state() const override {
+    std::lock_guard lock(ledger_.mutex);
+    return LogState{ledger_.live.size(), ledger_.live.root()};
   }
 
  private:
@@ -491,7 +678,68 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Database>> readers_;
   std::vector<std::mutex> reader_locks_;
   std::atomic<std::size_t> next_reader_{0};
+  LogLedger ledger_;
 };
+
+class DatabaseHashSource final : public merkle::HashSource {
+ public:
+  explicit DatabaseHashSource(Database& db) : db_(db) {}
+  Result<std::vector<merkle::Hash>> subtree_hashes(std::span<const merkle::Subtree> wanted) override {
+    return read_subtrees(db_, wanted);
+  }
+
+ private:
+  Database& db_;
+};
+
+Result<std::int64_t> single_integer(Database& db, const char* sql) {
+  auto stmt = db.prepare(sql);
+  return one_row(std::move(stmt), [](const Statement& s) { return s.integer(0); }, "");
+}
+
+// The log as stored, completed with the leaves of audit records that have
+// none yet (records written before the log existed): all in one transaction.
+Result<merkle::CompactRange> load_log(Database& db) {
+  auto leaves = single_integer(db, "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_subtrees WHERE level = 0");
+  if (!leaves) return fail(leaves.error());
+  auto records = single_integer(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events");
+  if (!records) return fail(records.error());
+  if (*leaves > *records) {
+    return fail(ErrorCode::corrupt, "the audit log has " + std::to_string(*leaves) + " leaves but only " +
+                                        std::to_string(*records) + " audit records");
+  }
+  DatabaseHashSource source(db);
+  auto range = merkle::CompactRange::from_source(source, static_cast<std::uint64_t>(*leaves));
+  if (!range) return fail(ErrorCode::corrupt, "the audit log's stored tree is incomplete: " + range.error().message);
+  if (*leaves == *records) return range;
+  CUSTOS_TRY_VOID(db.exec("BEGIN IMMEDIATE"));
+  auto filled = [&]() -> Result<void> {
+    TRY_STMT(s, db.prepare(
+        "SELECT seq, time, request_id, actor_id, actor, source, action, target, outcome, reason, detail "
+        "FROM audit_events WHERE seq > ? ORDER BY seq"));
+    s.bind(1, *leaves);
+    SubtreeWriter writer(db);
+    for (;;) {
+      auto row = s.step();
+      if (!row) return fail(row.error());
+      if (!*row) break;
+      const auto record = read_audit(s);
+      if (static_cast<std::uint64_t>(record.seq) != range->size() + 1) {
+        return fail(ErrorCode::corrupt, "audit record " + std::to_string(record.seq) + " follows a gap");
+      }
+      auto leaf = auditlog::entry_leaf_hash(to_entry(record));
+      if (!leaf) return fail(leaf.error());
+      range->append(*leaf, writer);
+      CUSTOS_TRY_VOID(writer.result());
+    }
+    return db.exec("COMMIT");
+  }();
+  if (!filled) {
+    (void)db.exec("ROLLBACK");
+    return fail(filled.error());
+  }
+  return range;
+}
 
 Result<int> current_version(Database& db) {
   if (auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -548,6 +796,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& pa
     CUSTOS_TRY_VOID(db->exec(pragma));
   }
   CUSTOS_TRY_VOID(migrate(*db));
+  auto log = load_log(*db);
+  if (!log) return fail(log.error());
   std::vector<std::unique_ptr<Database>> readers;
   for (int i = 0; i < options.readers; ++i) {
     auto reader = Database::open(path, false);
@@ -557,7 +807,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& pa
     CUSTOS_TRY_VOID(reader->exec("PRAGMA trusted_schema = OFF"));
     readers.push_back(std::make_unique<Database>(std::move(*reader)));
   }
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db), std::move(readers)));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*db), std::move(readers), std::move(*log)));
 }
 
 }  // namespace custos::vault

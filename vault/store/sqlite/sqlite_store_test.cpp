@@ -6,6 +6,11 @@
 
 #include <filesystem>
 
+#include "custos/auditlog/entry.hpp"
+#include "custos/merkle/memory_tree.hpp"
+#include "custos/merkle/prover.hpp"
+#include "custos/merkle/verifier.hpp"
+
 namespace custos::vault {
 namespace {
 
@@ -197,6 +202,136 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {
 
 TEST_F(SqliteStoreTest, MissingStoreWithoutCreateIsNotFound) {
   EXPECT_EQ(open_sqlite_store(dir / "absent.db", false).error().code, ErrorCode::not_found);
+}
+
+// The log, rebuilt independently from the stored records.
+merkle::Hash expected_root(Store& store) {
+  auto tx = store.begin(TxMode::read);
+  AuditQuery all;
+  all.limit = 1'000'000;
+  auto records = (*tx)->list_audit(all);
+  merkle::CompactRange range;
+  for (const auto& r : *records) {
+    auditlog::Entry e{static_cast<std::uint64_t>(r.seq), r.time, r.request_id,
+                      r.actor_id ? static_cast<std::uint64_t>(*r.actor_id) : 0, r.actor, r.source, r.action,
+                      r.target, r.outcome == Outcome::allowed, r.reason, r.detail};
+    range.append(*auditlog::entry_leaf_hash(e));
+  }
+  return range.root();
+}
+
+Result<void> append_records(Store& store, int count) {
+  return transact(store, TxMode::write, [&](Transaction& tx) -> Result<void> {
+    for (int i = 0; i < count; ++i) {
+      if (auto a = tx.append_audit(audit("test.append")); !a) return fail(a.error());
+    }
+    return ok();
+  });
+}
+
+TEST_F(SqliteStoreTest, EveryAuditRecordIsALeafOfTheLog) {
+  EXPECT_EQ(store->log_state().size, 0u);
+  EXPECT_EQ(store->log_state().root, merkle::empty_root());
+  for (int batch = 1; batch <= 5; ++batch) ASSERT_TRUE(append_records(*store, batch));
+  const auto state = store->log_state();
+  EXPECT_EQ(state.size, 15u);
+  EXPECT_EQ(state.root, expected_root(*store));
+  // Proofs from the stored subtrees verify against the live root.
+  auto tx = store->begin(TxMode::read);
+  TransactionHashSource source(**tx);
+  for (std::uint64_t index = 0; index < state.size; ++index) {
+    auto proof = merkle::prove_inclusion(source, index, state.size);
+    ASSERT_TRUE(proof) << proof.error().describe();
+    auto leaves = (*tx)->leaf_hashes(index, 1);
+    ASSERT_TRUE(leaves);
+    EXPECT_TRUE(merkle::verify_inclusion(leaves->front(), *proof, state.root));
+  }
+}
+
+TEST_F(SqliteStoreTest, ARolledBackAppendLeavesTheLogAsItWas) {
+  ASSERT_TRUE(append_records(*store, 3));
+  const auto before = store->log_state();
+  {
+    auto tx = store->begin(TxMode::write);
+    ASSERT_TRUE((*tx)->append_audit(audit("test.rolled_back")));
+  }  // destroyed without commit
+  EXPECT_EQ(store->log_state().size, before.size);
+  EXPECT_EQ(store->log_state().root, before.root);
+  ASSERT_TRUE(append_records(*store, 1));
+  EXPECT_EQ(store->log_state().size, 4u);
+  EXPECT_EQ(store->log_state().root, expected_root(*store));
+}
+
+TEST_F(SqliteStoreTest, TextThatIsNotUtf8IsStoredCleanedAndHashedAsStored) {
+  auto record = audit("test.bad_text");
+  record.request_id = std::string("req\xFF\xC0", 5);
+  ASSERT_TRUE(transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
+    if (auto a = tx.append_audit(record); !a) return fail(a.error());
+    return ok();
+  }));
+  auto tx = store->begin(TxMode::read);
+  auto records = (*tx)->list_audit({});
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ(records->front().request_id, "req\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(store->log_state().root, expected_root(*store));
+}
+
+TEST_F(SqliteStoreTest, TheLogSurvivesReopeningAndRecordsWithoutLeavesGetThem) {
+  ASSERT_TRUE(append_records(*store, 9));
+  const auto before = store->log_state();
+  store.reset();
+  {
+    auto reopened = open_sqlite_store(dir / "vault.db", false);
+    ASSERT_TRUE(reopened);
+    EXPECT_EQ((*reopened)->log_state().size, before.size);
+    EXPECT_EQ((*reopened)->log_state().root, before.root);
+  }
+  // A store from before the log: records without leaves (simulated by
+  // removing the leaves behind the triggers' back).
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "DROP TRIGGER log_subtrees_append_only_delete; DELETE FROM log_subtrees;", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto reopened = open_sqlite_store(dir / "vault.db", false);
+  ASSERT_TRUE(reopened) << reopened.error().describe();
+  EXPECT_EQ((*reopened)->log_state().size, before.size);
+  EXPECT_EQ((*reopened)->log_state().root, before.root);
+}
+
+TEST_F(SqliteStoreTest, ALogWithMoreLeavesThanRecordsIsRefusedAsCorrupt) {
+  ASSERT_TRUE(append_records(*store, 2));
+  store.reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "INSERT INTO log_subtrees (level, idx, hash) VALUES (0, 7, zeroblob(32));", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto reopened = open_sqlite_store(dir / "vault.db", false);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, ErrorCode::corrupt);
+}
+
+TEST_F(SqliteStoreTest, TreeHeadsAreKeptInOrderAndAppendOnly) {
+  ASSERT_TRUE(append_records(*store, 2));
+  const auto key = SigningKey::generate();
+  for (std::uint64_t size : {4u, 8u, 16u}) {
+    auto head = merkle::sign_tree_head({merkle::log_id_for(key.public_key()), size, merkle::empty_root(), 1}, key);
+    ASSERT_TRUE(transact(*store, TxMode::log, [&](Transaction& tx) { return tx.insert_tree_head(*head); }));
+  }
+  auto tx = store->begin(TxMode::read);
+  EXPECT_EQ((*(*tx)->latest_tree_head())->head.tree_size, 16u);
+  EXPECT_EQ((*(*tx)->tree_head_at_or_after(5))->head.tree_size, 8u);
+  EXPECT_FALSE(*(*tx)->tree_head_at_or_after(17));
+  EXPECT_EQ((*tx)->tree_heads(4, 8, 10)->size(), 2u);
+  tx->reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &raw), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(raw, "DELETE FROM log_heads", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(raw, "UPDATE log_subtrees SET hash = zeroblob(32)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
 }
 
 }  // namespace

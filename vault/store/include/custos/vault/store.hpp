@@ -18,6 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "custos/merkle/compact_range.hpp"
+#include "custos/merkle/hash_source.hpp"
+#include "custos/merkle/tree_head.hpp"
 #include "custos/platform/error.hpp"
 #include "custos/vault/model.hpp"
 
@@ -27,7 +30,15 @@ namespace custos::vault {
 // staging: writes data nobody can see yet (the chunks of an upload in
 // progress); it commits without an audit record because the action is
 // audited when the staged data becomes visible (activate_document).
-enum class TxMode { read, write, staging };
+// log: the log's own bookkeeping (signed tree heads), which states facts
+// about the audit records rather than being an action, and commits without one.
+enum class TxMode { read, write, staging, log };
+
+// The committed audit log: how many entries, and the Merkle root over them.
+struct LogState {
+  std::uint64_t size = 0;
+  merkle::Hash root = merkle::empty_root();
+};
 
 class Transaction {
  public:
@@ -93,12 +104,33 @@ class Transaction {
 
   // --- audit
   // Appends a record (its seq is assigned) and counts it for the commit rule.
+  // The record is also the log's next leaf (seq − 1 is its index): its leaf
+  // hash and every perfect subtree it completes are stored in the same
+  // transaction, so the log and the records commit or fail together. Text
+  // fields that are not valid UTF-8 are stored with U+FFFD in their place.
   Result<Id> append_audit(const AuditRecord& record) {
     auto seq = do_append_audit(record);
     if (seq) ++audit_records_;
     return seq;
   }
   virtual Result<std::vector<AuditRecord>> list_audit(const AuditQuery& query) = 0;
+
+  // The first record at or after `time`, and the last one before it, by seq.
+  virtual Result<std::optional<Id>> first_audit_at_or_after(UnixSeconds time) = 0;
+  virtual Result<std::optional<Id>> last_audit_before(UnixSeconds time) = 0;
+
+  // --- the Merkle log over the audit records (docs/audit-log.md)
+  // Stored perfect-subtree hashes, as merkle::HashSource::subtree_hashes.
+  virtual Result<std::vector<merkle::Hash>> subtree_hashes(std::span<const merkle::Subtree> wanted) = 0;
+  // The leaf hashes of entries [first_index, first_index + count).
+  virtual Result<std::vector<merkle::Hash>> leaf_hashes(std::uint64_t first_index, std::uint64_t count) = 0;
+  virtual Result<void> insert_tree_head(const merkle::SignedTreeHead& head) = 0;
+  virtual Result<std::optional<merkle::SignedTreeHead>> latest_tree_head() = 0;
+  // The smallest head of at least `size` entries.
+  virtual Result<std::optional<merkle::SignedTreeHead>> tree_head_at_or_after(std::uint64_t size) = 0;
+  // Heads with min_size <= tree_size <= max_size, ascending, at most `limit`.
+  virtual Result<std::vector<merkle::SignedTreeHead>> tree_heads(std::uint64_t min_size, std::uint64_t max_size,
+                                                                 std::size_t limit) = 0;
 
   // Commits. A write transaction with no audit record is refused (internal
   // error) and rolled back.
@@ -123,6 +155,20 @@ class Store {
  public:
   virtual ~Store() = default;
   virtual Result<std::unique_ptr<Transaction>> begin(TxMode mode) = 0;
+  // The log as of the last commit (what a new head may be signed over).
+  virtual LogState log_state() const = 0;
+};
+
+// A transaction's view of the stored subtrees as a merkle::HashSource.
+class TransactionHashSource final : public merkle::HashSource {
+ public:
+  explicit TransactionHashSource(Transaction& tx) : tx_(tx) {}
+  Result<std::vector<merkle::Hash>> subtree_hashes(std::span<const merkle::Subtree> wanted) override {
+    return tx_.subtree_hashes(wanted);
+  }
+
+ private:
+  Transaction& tx_;
 };
 
 // Runs `body(Transaction&)` (returning Result<T>) in a transaction and
