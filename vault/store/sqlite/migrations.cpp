@@ -110,9 +110,30 @@ CREATE TABLE policy_bundles (
 );
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Version 4: requests to destroy documents and their decisions. At most one
+// request per document is pending (the partial unique index). Version 3 is
+// another change's; a store is migrated through every version above its own,
+// so the numbers need not be contiguous.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE destruction_requests (
+  id               INTEGER PRIMARY KEY,
+  document_id      INTEGER NOT NULL REFERENCES documents(id),
+  requested_by     INTEGER NOT NULL REFERENCES users(id),
+  reason           TEXT NOT NULL,
+  requested_at     INTEGER NOT NULL,
+  state            TEXT NOT NULL CHECK (state IN ('pending', 'supervised', 'refused')),
+  decided_by       INTEGER REFERENCES users(id),
+  decided_at       INTEGER,
+  decision_reason  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX destruction_requests_by_document ON destruction_requests(document_id);
+CREATE UNIQUE INDEX destruction_requests_one_pending ON destruction_requests(document_id) WHERE state = 'pending';
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
+    {4, "destruction requests", kV4},
 }};
 
 }  // namespace
