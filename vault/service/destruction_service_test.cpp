@@ -19,9 +19,9 @@ class DestructionTest : public ServiceTest {
     second_lead = make("lead-b", "claims", {Role::project_lead});
     auditor = make("auditor", "sales", {Role::auditor});
   }
-  void TearDown() override {
+  void close_store() override {
     destruction.reset();
-    ServiceTest::TearDown();
+    ServiceTest::close_store();
   }
 
   Result<Document> granted_upload(const std::string& content, const std::string& title = "客户清单") {
@@ -229,15 +229,7 @@ TEST_F(DestructionTest, NothingOfTheDocumentSurvivesInTheStoreFiles) {
 
   // While the vault still runs (its write-ahead log in place), and after it closed.
   for (const bool open : {true, false}) {
-    if (!open) {
-      destruction.reset();
-      grants.reset();
-      documents.reset();
-      directory.reset();
-      auth.reset();
-      sink.reset();
-      store.reset();
-    }
+    if (!open) close_store();
     const auto bytes = all_bytes(dir);
     for (const auto& needle : needles) {
       EXPECT_FALSE(contains(bytes, needle.bytes)) << needle.what << " found after destruction (store "

@@ -41,13 +41,17 @@ class ServiceTest : public ::testing::Test {
     other_lead = make("lead2", "sales", {Role::project_lead});
   }
   void TearDown() override {
+    close_store();
+    std::filesystem::remove_all(dir);
+  }
+  // Ends every service and closes the store (its files stay).
+  virtual void close_store() {
     grants.reset();
     documents.reset();
     directory.reset();
     auth.reset();
     sink.reset();
     store.reset();
-    std::filesystem::remove_all(dir);
   }
 
   Origin origin() const { return Origin{"req", "127.0.0.1", now_seconds(), ""}; }

@@ -58,6 +58,21 @@ class SqliteStoreTest : public ::testing::Test {
     });
   }
 
+  // An active document of `lead`'s department, with one chunk, in `tx`.
+  static Result<Document> insert_active_document(Transaction& tx, const User& lead, Level level = Level::secret) {
+    Document d;
+    d.title = "保单清单";
+    d.level = level;
+    d.department_id = lead.department_id;
+    d.filename = "list.pdf";
+    d.uploaded_by = lead.id;
+    auto doc = tx.insert_document(d);
+    if (!doc) return doc;
+    CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, Bytes(100, 7)));
+    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc", Bytes(72, 1), Bytes(24, 2)));
+    return doc;
+  }
+
   std::filesystem::path dir;
   std::unique_ptr<Store> store;
 };
@@ -145,14 +160,8 @@ TEST_F(SqliteStoreTest, GrantsLiveAndRevoked) {
   ASSERT_TRUE(lead && clerk);
   const auto now = now_seconds();
   auto grant = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<Grant> {
-    Document d;
-    d.title = "t";
-    d.level = Level::secret;
-    d.department_id = lead->department_id;
-    d.uploaded_by = lead->id;
-    auto doc = tx.insert_document(d);
+    auto doc = insert_active_document(tx, *lead);
     if (!doc) return fail(doc.error());
-    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 0, 0, "", Bytes(1), Bytes(1)));
     Grant g;
     g.document_id = doc->id;
     g.grantee_id = clerk->id;
@@ -191,16 +200,8 @@ TEST_F(SqliteStoreTest, DestructionRequestsAreDecidedOnceAndShredTheDocument) {
   ASSERT_TRUE(lead && clerk);
   const auto now = now_seconds();
   auto request = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<DestructionRequest> {
-    Document d;
-    d.title = "保单清单";
-    d.level = Level::top_secret;
-    d.department_id = lead->department_id;
-    d.filename = "list.pdf";
-    d.uploaded_by = lead->id;
-    auto doc = tx.insert_document(d);
+    auto doc = insert_active_document(tx, *lead, Level::top_secret);
     if (!doc) return fail(doc.error());
-    CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, Bytes(100, 7)));
-    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc", Bytes(72, 1), Bytes(24, 2)));
     CUSTOS_TRY_VOID(tx.insert_grant(Grant{0, doc->id, "", clerk->id, "", lead->id, "", now, now + 3600, {}, ""}));
     DestructionRequest r;
     r.document_id = doc->id;
