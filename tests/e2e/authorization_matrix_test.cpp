@@ -44,6 +44,10 @@ const std::vector<Endpoint>& endpoints() {
       {"GET /policies/current", {R::it_engineer, R::auditor, R::dept_manager}},
       {"GET /policies", {R::it_engineer, R::auditor}},
       {"GET /policies/current/bundles/claims", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"POST /documents/{own}/destruction-requests", {R::project_lead, R::info_clerk}},
+      {"GET /destruction-requests", {R::project_lead, R::auditor}},
+      {"POST /destruction-requests/{pending}/supervise", {R::project_lead}},
+      {"POST /destruction-requests/{pending}/refuse", {R::project_lead}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
@@ -53,6 +57,17 @@ const std::vector<Endpoint>& endpoints() {
 constexpr const char* kPolicy = "[defaults]\nremovable_storage = \"block\"\n\n[departments.claims]\n";
 
 std::string password_of(Role role) { return std::string(vault::to_string(role)) + "-password"; }
+
+// Uploads `content` as a document titled `title`.
+Result<json::value> upload_text(vault::VaultClient& client, const std::string& title, std::string content) {
+  return client.upload_stream("/api/v1/documents?title=" + title + "&level=secret", content.size(), "text/plain",
+                              [&](std::span<std::uint8_t> out) {
+                                const auto n = std::min(out.size(), content.size());
+                                std::copy_n(content.begin(), n, out.begin());
+                                content.erase(0, n);
+                                return n;
+                              });
+}
 
 class AuthorizationMatrix : public ::testing::Test {
  protected:
@@ -79,14 +94,7 @@ class AuthorizationMatrix : public ::testing::Test {
     // content endpoint succeeds for the roles allowed to use it; one spare
     // grant per role to revoke.
     auto lead = vault->client("u-project_lead", password_of(Role::project_lead));
-    std::string content = "matrix content";
-    auto uploaded = lead.upload_stream("/api/v1/documents?title=matrix&level=secret", content.size(), "text/plain",
-                                       [&](std::span<std::uint8_t> out) {
-                                         const auto n = std::min(out.size(), content.size());
-                                         std::copy_n(content.begin(), n, out.begin());
-                                         content.erase(0, n);
-                                         return n;
-                                       });
+    auto uploaded = upload_text(lead, "matrix", "matrix content");
     ASSERT_TRUE(uploaded) << uploaded.error().describe();
     const auto until = format_rfc3339(now_seconds() + 86400);
     for (const char* who : {"u-project_lead", "u-info_clerk"}) {
@@ -98,6 +106,29 @@ class AuthorizationMatrix : public ::testing::Test {
       auto spare = lead.call("POST", "/api/v1/documents/1/grants", &body);
       ASSERT_TRUE(spare);
       spare_grant[role] = spare->at("id").as_int64();
+    }
+    // Destruction: per role, a document the clerk may ask to destroy, and
+    // two pending requests the clerk made (one to supervise, one to refuse).
+    auto clerk = vault->client("u-info_clerk", password_of(Role::info_clerk));
+    auto granted_document = [&]() -> std::int64_t {
+      auto doc = upload_text(lead, "to-destroy", "destroy me");
+      EXPECT_TRUE(doc);
+      const auto id = doc->at("id").as_int64();
+      const json::value body(json::object{{"user", "u-info_clerk"}, {"until", until}});
+      EXPECT_TRUE(lead.call("POST", "/api/v1/documents/" + std::to_string(id) + "/grants", &body));
+      return id;
+    };
+    auto pending_request = [&]() -> std::int64_t {
+      const json::value body(json::object{{"reason", "records confirmed"}});
+      auto made = clerk.call("POST", "/api/v1/documents/" + std::to_string(granted_document()) +
+                                         "/destruction-requests", &body);
+      EXPECT_TRUE(made) << made.error().describe();
+      return made->at("id").as_int64();
+    };
+    for (auto role : vault::all_roles()) {
+      destroyable[role] = granted_document();
+      to_supervise[role] = pending_request();
+      to_refuse[role] = pending_request();
     }
   }
   static void TearDownTestSuite() {
@@ -128,16 +159,7 @@ class AuthorizationMatrix : public ::testing::Test {
       const json::value body(json::object{});
       return code(client.call("POST", "/api/v1/users/victim-" + r + "/password", &body));
     }
-    if (endpoint == "POST /documents (upload)") {
-      std::string content = "upload by " + r;
-      return code(client.upload_stream("/api/v1/documents?title=t-" + r + "&level=secret", content.size(), "text/plain",
-                                       [&](std::span<std::uint8_t> out) {
-                                         const auto n = std::min(out.size(), content.size());
-                                         std::copy_n(content.begin(), n, out.begin());
-                                         content.erase(0, n);
-                                         return n;
-                                       }));
-    }
+    if (endpoint == "POST /documents (upload)") return code(upload_text(client, "t-" + r, "upload by " + r));
     if (endpoint == "GET /documents") return code(client.call("GET", "/api/v1/documents"));
     if (endpoint == "GET /documents/1") return code(client.call("GET", "/api/v1/documents/1"));
     if (endpoint == "GET /documents/1/content") {
@@ -168,6 +190,20 @@ class AuthorizationMatrix : public ::testing::Test {
     if (endpoint == "GET /policies/current/bundles/claims") {
       return code(client.call("GET", "/api/v1/policies/current/bundles/claims"));
     }
+    if (endpoint == "POST /documents/{own}/destruction-requests") {
+      const json::value body(json::object{{"reason", "records confirmed by " + r}});
+      return code(client.call("POST", "/api/v1/documents/" + std::to_string(destroyable[role]) + "/destruction-requests",
+                              &body));
+    }
+    if (endpoint == "GET /destruction-requests") return code(client.call("GET", "/api/v1/destruction-requests"));
+    if (endpoint == "POST /destruction-requests/{pending}/supervise") {
+      return code(client.call("POST", "/api/v1/destruction-requests/" + std::to_string(to_supervise[role]) + "/supervise"));
+    }
+    if (endpoint == "POST /destruction-requests/{pending}/refuse") {
+      const json::value body(json::object{{"reason", "not yet"}});
+      return code(client.call("POST", "/api/v1/destruction-requests/" + std::to_string(to_refuse[role]) + "/refuse",
+                              &body));
+    }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});
       return code(client.call("POST", "/api/v1/users/me/password", &body));
@@ -178,10 +214,11 @@ class AuthorizationMatrix : public ::testing::Test {
   }
 
   static VaultProcess* vault;
-  static std::map<Role, std::int64_t> spare_grant;
+  static std::map<Role, std::int64_t> spare_grant, destroyable, to_supervise, to_refuse;
 };
 VaultProcess* AuthorizationMatrix::vault = nullptr;
-std::map<Role, std::int64_t> AuthorizationMatrix::spare_grant;
+std::map<Role, std::int64_t> AuthorizationMatrix::spare_grant, AuthorizationMatrix::destroyable,
+    AuthorizationMatrix::to_supervise, AuthorizationMatrix::to_refuse;
 
 class MatrixByRole : public AuthorizationMatrix, public ::testing::WithParamInterface<Role> {};
 

@@ -79,6 +79,16 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (get && is({"policies"})) return Route{Action::policy_history, RouteKind::json, {}, {}};
   if (get && is({"policies", "current"})) return Route{Action::policy_show, RouteKind::json, {}, {}};
   if (get && is({"policies", "current", "bundles", "*"})) return Route{Action::policy_bundle, RouteKind::json, {}, s[3]};
+  if (post && is({"documents", "*", "destruction-requests"})) {
+    return Route{Action::destruction_request, RouteKind::json, parse_id(s[1]), s[1]};
+  }
+  if (get && is({"destruction-requests"})) return Route{Action::destruction_list, RouteKind::json, {}, {}};
+  if (post && is({"destruction-requests", "*", "supervise"})) {
+    return Route{Action::document_destroy, RouteKind::json, parse_id(s[1]), s[1]};
+  }
+  if (post && is({"destruction-requests", "*", "refuse"})) {
+    return Route{Action::destruction_refuse, RouteKind::json, parse_id(s[1]), s[1]};
+  }
   return std::nullopt;
 }
 
@@ -89,7 +99,10 @@ std::string target_for(const Route& route) {
     case Action::document_show:
     case Action::document_content:
     case Action::grant_create:
-    case Action::grant_list: return "document:" + std::string(route.name);
+    case Action::grant_list:
+    case Action::destruction_request: return "document:" + std::string(route.name);
+    case Action::document_destroy:
+    case Action::destruction_refuse: return "destruction_request:" + std::string(route.name);
     case Action::grant_revoke: return "grant:" + std::string(route.name);
     case Action::policy_bundle: return "department:" + std::string(route.name);
     default: return std::string(to_string(route.action));
@@ -153,6 +166,13 @@ class JsonBody {
   json::value value_;
   std::string error_;
 };
+
+// The "reason" of a destruction request or refusal body.
+Result<std::string> reason_of(std::string_view text) {
+  JsonBody body(text);
+  CUSTOS_TRY_VOID(body.valid());
+  return body.text("reason");
+}
 
 }  // namespace
 
@@ -475,6 +495,40 @@ ApiResponse Api::handle(const ApiRequest& request) {
         auto bundle = s_.policies.bundle(*principal, *department, origin);
         if (!bundle) return fail(bundle.error());
         return json_response(200, json::object{{"department", *department}, {"bundle", *bundle}});
+      }
+      case Action::destruction_request: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
+        auto reason = reason_of(request.body);
+        if (!reason) return fail(reason.error());
+        auto made = s_.destruction.request(*principal, *route->id, *reason, origin);
+        if (!made) return fail(made.error());
+        return json_response(201, api_json::destruction_request(*made));
+      }
+      case Action::destruction_list: {
+        std::optional<DestructionState> state;
+        if (auto found = request.query.find("state"); found != request.query.end() && !found->second.empty()) {
+          state = destruction_state_from_string(found->second);
+          if (*state == DestructionState::unknown) {
+            return fail(ErrorCode::invalid_argument, "state is pending, supervised or refused");
+          }
+        }
+        auto list = s_.destruction.list(*principal, state, origin);
+        if (!list) return fail(list.error());
+        return json_response(200, json::object{{"requests", array_of(*list, api_json::destruction_request)}});
+      }
+      case Action::document_destroy: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a destruction request id is a positive number");
+        auto record = s_.destruction.supervise(*principal, *route->id, origin);
+        if (!record) return fail(record.error());
+        return json_response(200, api_json::destruction_record(*record));
+      }
+      case Action::destruction_refuse: {
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a destruction request id is a positive number");
+        auto reason = reason_of(request.body);
+        if (!reason) return fail(reason.error());
+        auto refused = s_.destruction.refuse(*principal, *route->id, *reason, origin);
+        if (!refused) return fail(refused.error());
+        return json_response(200, api_json::destruction_request(*refused));
       }
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");

@@ -58,6 +58,17 @@ json::object grant(const Grant& g, UnixSeconds now) {
   return o;
 }
 
+namespace {
+
+// A stored detail as JSON, or, should it not parse, as the stored text.
+json::value detail_value(const std::string& detail) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(detail, ec);
+  return ec ? json::value(detail) : std::move(parsed);
+}
+
+}  // namespace
+
 json::object audit(const AuditRecord& r) {
   json::object o;
   o["seq"] = r.seq;
@@ -69,10 +80,31 @@ json::object audit(const AuditRecord& r) {
   o["target"] = r.target;
   o["outcome"] = to_string(r.outcome);
   o["reason"] = r.reason;
-  boost::system::error_code ec;
-  auto detail = json::parse(r.detail, ec);
-  o["detail"] = ec ? json::value(r.detail) : std::move(detail);
+  o["detail"] = detail_value(r.detail);
   return o;
+}
+
+json::object destruction_request(const DestructionRequest& r) {
+  json::object o;
+  o["id"] = r.id;
+  o["document_id"] = r.document_id;
+  o["level"] = to_string(r.level);
+  o["department"] = r.department;
+  o["requested_by"] = r.requested_by_name;
+  o["reason"] = r.reason;
+  o["requested_at"] = format_rfc3339(r.requested_at);
+  o["state"] = to_string(r.state);
+  if (r.decided_at) {
+    o["decided_by"] = r.decided_by_name;
+    o["decided_at"] = format_rfc3339(*r.decided_at);
+  }
+  if (!r.decision_reason.empty()) o["decision_reason"] = r.decision_reason;
+  return o;
+}
+
+json::object destruction_record(const DestructionRecord& r) {
+  return {{"seq", r.seq}, {"record", detail_value(r.detail)}, {"request", destruction_request(r.request)},
+          {"purged", r.purged}};
 }
 
 }  // namespace custos::vault::api_json

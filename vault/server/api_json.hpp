@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "custos/vault/destruction_service.hpp"
 #include "custos/vault/model.hpp"
 
 namespace custos::vault::api_json {
@@ -13,5 +14,9 @@ boost::json::object department(const Department& department);
 boost::json::object document(const Document& document);
 boost::json::object grant(const Grant& grant, UnixSeconds now);
 boost::json::object audit(const AuditRecord& record);
+boost::json::object destruction_request(const DestructionRequest& request);
+// A supervision's answer: the destruction record, the seq of its audit log
+// entry, the decided request and whether the write-ahead log was emptied.
+boost::json::object destruction_record(const DestructionRecord& record);
 
 }  // namespace custos::vault::api_json

@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 27>& rules() {
+const std::array<ActionRule, 31>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 27> table = {{
+  static const std::array<ActionRule, 31> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -47,6 +47,13 @@ const std::array<ActionRule, 27>& rules() {
       {"log.proof", {R::auditor}},
       {"log.entries", {R::auditor}},
       {"audit.hash", {R::auditor}},
+      // Destruction: a clerk may ask for it (with a live grant on the
+      // document), only a project lead decides; the auditor reads the
+      // requests and their decisions (no customer content).
+      {"destruction.request", {R::project_lead, R::info_clerk}},
+      {"destruction.list", {R::project_lead, R::auditor}},
+      {"document.destroy", {R::project_lead}},
+      {"destruction.refuse", {R::project_lead}},
   }};
   return table;
 }

@@ -136,10 +136,29 @@ CREATE TRIGGER log_heads_append_only_delete BEFORE DELETE ON log_heads
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Version 4: requests to destroy documents and their decisions. At most one
+// request per document is pending (the partial unique index).
+constexpr const char* kV4 = R"sql(
+CREATE TABLE destruction_requests (
+  id               INTEGER PRIMARY KEY,
+  document_id      INTEGER NOT NULL REFERENCES documents(id),
+  requested_by     INTEGER NOT NULL REFERENCES users(id),
+  reason           TEXT NOT NULL,
+  requested_at     INTEGER NOT NULL,
+  state            TEXT NOT NULL CHECK (state IN ('pending', 'supervised', 'refused')),
+  decided_by       INTEGER REFERENCES users(id),
+  decided_at       INTEGER,
+  decision_reason  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX destruction_requests_by_document ON destruction_requests(document_id);
+CREATE UNIQUE INDEX destruction_requests_one_pending ON destruction_requests(document_id) WHERE state = 'pending';
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
+    {4, "destruction requests", kV4},
 }};
 
 }  // namespace

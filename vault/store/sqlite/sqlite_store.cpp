@@ -92,6 +92,36 @@ Grant read_grant(const Statement& s) {
   return g;
 }
 
+constexpr const char* kDestructionColumns =
+    "SELECT r.id, r.document_id, doc.level, doc.department_id, d.name, r.requested_by, ru.name, r.reason, "
+    "r.requested_at, r.state, r.decided_by, COALESCE(du.name, ''), r.decided_at, r.decision_reason "
+    "FROM destruction_requests r JOIN documents doc ON doc.id = r.document_id "
+    "JOIN departments d ON d.id = doc.department_id JOIN users ru ON ru.id = r.requested_by "
+    "LEFT JOIN users du ON du.id = r.decided_by ";
+
+DestructionRequest read_destruction_request(const Statement& s) {
+  DestructionRequest r;
+  r.id = s.integer(0);
+  r.document_id = s.integer(1);
+  r.level = level_from_string(s.text(2));
+  r.department_id = s.integer(3);
+  r.department = s.text(4);
+  r.requested_by = s.integer(5);
+  r.requested_by_name = s.text(6);
+  r.reason = s.text(7);
+  r.requested_at = s.integer(8);
+  r.state = destruction_state_from_string(s.text(9));
+  if (!s.is_null(10)) r.decided_by = s.integer(10);
+  r.decided_by_name = s.text(11);
+  if (!s.is_null(12)) r.decided_at = s.integer(12);
+  r.decision_reason = s.text(13);
+  return r;
+}
+
+// Shared by the removal of an aborted upload and by crypto-shredding (the
+// statement cache is keyed by the literal's address).
+constexpr const char* kDeleteChunks = "DELETE FROM document_chunks WHERE document_id = ?";
+
 AuditRecord read_audit(const Statement& s) {
   AuditRecord r;
   r.seq = s.integer(0);
@@ -363,7 +393,7 @@ class SqliteTransaction final : public Transaction {
 
   Result<void> delete_document(Id document) override {
     {
-      TRY_STMT(chunks, db_.prepare("DELETE FROM document_chunks WHERE document_id = ?"));
+      TRY_STMT(chunks, db_.prepare(kDeleteChunks));
       chunks.bind(1, document);
       if (auto r = chunks.run(); !r) return r;
     }
@@ -450,6 +480,74 @@ class SqliteTransaction final : public Transaction {
     if (auto r = s.run(); !r) return r;
     if (db_.changes() != 1) return fail(ErrorCode::conflict, "the grant is already revoked");
     return ok();
+  }
+
+  Result<int> end_live_grants(Id document, Id by, UnixSeconds now) override {
+    TRY_STMT(s, db_.prepare("UPDATE grants SET revoked_at = ?1, revoked_by = ?2 "
+                            "WHERE document_id = ?3 AND revoked_at IS NULL AND expires_at > ?1"));
+    s.bind(1, now).bind(2, by).bind(3, document);
+    if (auto r = s.run(); !r) return fail(r.error());
+    return db_.changes();
+  }
+
+  Result<DestructionRequest> insert_destruction_request(const DestructionRequest& request) override {
+    TRY_STMT(s, db_.prepare("INSERT INTO destruction_requests (document_id, requested_by, reason, requested_at, state) "
+                            "VALUES (?, ?, ?, ?, 'pending')"));
+    s.bind(1, request.document_id).bind(2, request.requested_by).bind(3, request.reason).bind(4, request.requested_at);
+    if (auto r = s.run(); !r) {
+      if (r.error().code == ErrorCode::conflict) {
+        return fail(ErrorCode::conflict, "document " + std::to_string(request.document_id) +
+                                             " has a pending destruction request already");
+      }
+      return fail(r.error());
+    }
+    return destruction_request_by_id(db_.last_insert_rowid());
+  }
+
+  Result<DestructionRequest> destruction_request_by_id(Id request) override {
+    static const std::string sql = std::string(kDestructionColumns) + "WHERE r.id = ?";
+    auto stmt = db_.prepare(sql.c_str());
+    if (stmt) stmt->bind(1, request);
+    return one_row(std::move(stmt), read_destruction_request, "no such destruction request");
+  }
+
+  Result<std::vector<DestructionRequest>> list_destruction_requests(const DestructionQuery& q) override {
+    static const std::string sql = std::string(kDestructionColumns) +
+                                   "WHERE (?1 IS NULL OR doc.department_id = ?1) AND (?2 IS NULL OR r.document_id = ?2) "
+                                   "AND (?3 IS NULL OR r.state = ?3) ORDER BY r.id";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, q.department).bind(2, q.document);
+    if (q.state) s.bind(3, to_string(*q.state)); else s.bind_null(3);
+    return all_rows(s, read_destruction_request);
+  }
+
+  Result<void> decide_destruction_request(Id request, DestructionState decision, Id by, UnixSeconds at,
+                                          std::string_view reason) override {
+    if (decision != DestructionState::supervised && decision != DestructionState::refused) {
+      return fail(ErrorCode::internal, "a destruction request is decided as supervised or refused");
+    }
+    TRY_STMT(s, db_.prepare("UPDATE destruction_requests SET state = ?, decided_by = ?, decided_at = ?, "
+                            "decision_reason = ? WHERE id = ? AND state = 'pending'"));
+    s.bind(1, to_string(decision)).bind(2, by).bind(3, at).bind(4, reason).bind(5, request);
+    if (auto r = s.run(); !r) return r;
+    if (db_.changes() != 1) return fail(ErrorCode::conflict, "the destruction request was decided already");
+    return ok();
+  }
+
+  Result<void> shred_document(Id document, std::string_view title_hash) override {
+    // With secure_delete on, SQLite zeroes the space the old cell and the
+    // freed chunk pages held, so the old values do not linger in the file.
+    {
+      TRY_STMT(s, db_.prepare("UPDATE documents SET state = 'destroyed', title = ?, filename = '', "
+                              "wrapped_key = x'', stream_header = x'', chunk_count = 0 "
+                              "WHERE id = ? AND state = 'active'"));
+      s.bind(1, title_hash).bind(2, document);
+      if (auto r = s.run(); !r) return r;
+      if (db_.changes() != 1) return fail(ErrorCode::conflict, "the document is not active");
+    }
+    TRY_STMT(chunks, db_.prepare(kDeleteChunks));
+    chunks.bind(1, document);
+    return chunks.run();
   }
 
   Result<PolicyRecord> insert_policy(const PolicyRecord& p) override {
@@ -670,6 +768,16 @@ class SqliteStore final : public Store {
   LogState log_state() const override {
     std::lock_guard lock(ledger_.mutex);
     return LogState{ledger_.live.size(), ledger_.live.root()};
+  }
+
+  Result<void> checkpoint_truncate() override {
+    // On the writer, under its lock: no write transaction is open. TRUNCATE
+    // waits (busy handler) for readers still using old frames.
+    std::lock_guard lock(writer_mutex_);
+    int frames = 0, copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(writer_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &frames, &copied);
+    if (rc != SQLITE_OK) return fail(sqlite::sqlite_error(writer_.handle(), rc, "cannot empty the write-ahead log"));
+    return ok();
   }
 
  private:

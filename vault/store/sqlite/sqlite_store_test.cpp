@@ -63,6 +63,21 @@ class SqliteStoreTest : public ::testing::Test {
     });
   }
 
+  // An active document of `lead`'s department, with one chunk, in `tx`.
+  static Result<Document> insert_active_document(Transaction& tx, const User& lead, Level level = Level::secret) {
+    Document d;
+    d.title = "保单清单";
+    d.level = level;
+    d.department_id = lead.department_id;
+    d.filename = "list.pdf";
+    d.uploaded_by = lead.id;
+    auto doc = tx.insert_document(d);
+    if (!doc) return doc;
+    CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, Bytes(100, 7)));
+    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc", Bytes(72, 1), Bytes(24, 2)));
+    return doc;
+  }
+
   std::filesystem::path dir;
   std::unique_ptr<Store> store;
 };
@@ -150,14 +165,8 @@ TEST_F(SqliteStoreTest, GrantsLiveAndRevoked) {
   ASSERT_TRUE(lead && clerk);
   const auto now = now_seconds();
   auto grant = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<Grant> {
-    Document d;
-    d.title = "t";
-    d.level = Level::secret;
-    d.department_id = lead->department_id;
-    d.uploaded_by = lead->id;
-    auto doc = tx.insert_document(d);
+    auto doc = insert_active_document(tx, *lead);
     if (!doc) return fail(doc.error());
-    CUSTOS_TRY_VOID(tx.activate_document(doc->id, 0, 0, "", Bytes(1), Bytes(1)));
     Grant g;
     g.document_id = doc->id;
     g.grantee_id = clerk->id;
@@ -188,6 +197,85 @@ TEST_F(SqliteStoreTest, GrantsLiveAndRevoked) {
     return ok();
   });
   EXPECT_EQ(twice.error().code, ErrorCode::conflict);
+}
+
+TEST_F(SqliteStoreTest, DestructionRequestsAreDecidedOnceAndShredTheDocument) {
+  auto lead = add_user("lead", {Role::project_lead});
+  auto clerk = add_user("clerk", {Role::info_clerk});
+  ASSERT_TRUE(lead && clerk);
+  const auto now = now_seconds();
+  auto request = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<DestructionRequest> {
+    auto doc = insert_active_document(tx, *lead, Level::top_secret);
+    if (!doc) return fail(doc.error());
+    CUSTOS_TRY_VOID(tx.insert_grant(Grant{0, doc->id, "", clerk->id, "", lead->id, "", now, now + 3600, {}, ""}));
+    DestructionRequest r;
+    r.document_id = doc->id;
+    r.requested_by = clerk->id;
+    r.reason = "records confirmed";
+    r.requested_at = now;
+    auto made = tx.insert_destruction_request(r);
+    if (!made) return made;
+    EXPECT_EQ(tx.insert_destruction_request(r).error().code, ErrorCode::conflict) << "one pending request per document";
+    if (auto a = tx.append_audit(audit("destruction.request")); !a) return fail(a.error());
+    return made;
+  });
+  ASSERT_TRUE(request) << request.error().describe();
+  EXPECT_EQ(request->state, DestructionState::pending);
+  EXPECT_EQ(request->level, Level::top_secret);
+  EXPECT_EQ(request->requested_by_name, "clerk");
+  EXPECT_FALSE(request->decided_by);
+
+  auto decide = [&](DestructionState decision) {
+    return transact(*store, TxMode::write, [&](Transaction& tx) -> Result<int> {
+      CUSTOS_TRY_VOID(tx.decide_destruction_request(request->id, decision, lead->id, now + 1, ""));
+      auto ended = tx.end_live_grants(request->document_id, lead->id, now + 1);
+      if (!ended) return ended;
+      CUSTOS_TRY_VOID(tx.shred_document(request->document_id, "hmac-sha256:00"));
+      if (auto a = tx.append_audit(audit("document.destroy")); !a) return fail(a.error());
+      return ended;
+    });
+  };
+  auto ended = decide(DestructionState::supervised);
+  ASSERT_TRUE(ended) << ended.error().describe();
+  EXPECT_EQ(*ended, 1);
+  EXPECT_EQ(decide(DestructionState::refused).error().code, ErrorCode::conflict) << "decided once";
+
+  auto doc = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.document_by_id(request->document_id); });
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->state, DocumentState::destroyed);
+  EXPECT_EQ(doc->title, "hmac-sha256:00");
+  EXPECT_TRUE(doc->filename.empty());
+  EXPECT_TRUE(doc->wrapped_key.empty());
+  EXPECT_TRUE(doc->stream_header.empty());
+  EXPECT_EQ(doc->ciphertext_sha256, "abc") << "the digest stays for the record";
+  auto chunk = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.chunk(request->document_id, 0); });
+  EXPECT_EQ(chunk.error().code, ErrorCode::not_found);
+
+  auto supervised = transact(*store, TxMode::read, [&](Transaction& tx) {
+    return tx.list_destruction_requests(DestructionQuery{{}, request->document_id, DestructionState::supervised});
+  });
+  ASSERT_TRUE(supervised);
+  ASSERT_EQ(supervised->size(), 1u);
+  EXPECT_EQ(supervised->front().decided_by_name, "lead");
+  EXPECT_EQ(supervised->front().decided_at, now + 1);
+  ASSERT_TRUE(store->checkpoint_truncate());
+  EXPECT_EQ(std::filesystem::file_size(dir / "vault.db-wal"), 0u);
+}
+
+TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsIsMigrated) {
+  ASSERT_TRUE(add_user("dave", {Role::project_lead}));
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE destruction_requests; DELETE FROM schema_migrations WHERE version = 4",
+                         nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto reopened = open_sqlite_store(dir / "vault.db", false);
+  ASSERT_TRUE(reopened) << reopened.error().describe();
+  auto listed = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.list_destruction_requests({}); });
+  ASSERT_TRUE(listed) << listed.error().describe();
+  EXPECT_TRUE(listed->empty());
+  EXPECT_EQ(sqlite_schema_version(), 4);
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {

@@ -15,6 +15,7 @@
 
 #include "custos/platform/secret.hpp"
 #include "custos/platform/url.hpp"
+#include "custos/vault/destruction_service.hpp"
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
@@ -30,6 +31,7 @@ struct VaultServices {
   DocumentService& documents;
   GrantService& grants;
   PolicyService& policies;
+  DestructionService& destruction;
 };
 
 struct ApiRequest {

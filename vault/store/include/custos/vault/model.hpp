@@ -158,6 +158,38 @@ struct PolicyRecord {
   UnixSeconds applied_at = 0;
 };
 
+// A request to destroy a document by crypto-shredding. It is made by a
+// project lead of the document's department or a clerk holding a live grant
+// on it, and decided once — supervised (the document is destroyed) or
+// refused — by a project lead of the department who did not make it.
+enum class DestructionState : std::uint8_t { pending, supervised, refused, unknown };
+std::string_view to_string(DestructionState state) noexcept;
+DestructionState destruction_state_from_string(std::string_view text) noexcept;
+
+struct DestructionRequest {
+  Id id = 0;
+  Id document_id = 0;
+  Level level = Level::unknown;    // the document's
+  Id department_id = 0;            // the document's
+  std::string department;
+  Id requested_by = 0;
+  std::string requested_by_name;
+  std::string reason;              // why the requester wants it destroyed
+  UnixSeconds requested_at = 0;
+  DestructionState state = DestructionState::unknown;
+  std::optional<Id> decided_by;    // set once decided
+  std::string decided_by_name;
+  std::optional<UnixSeconds> decided_at;
+  std::string decision_reason;     // a refusal's reason; empty for a supervision
+};
+
+// Filters for listing destruction requests (all optional).
+struct DestructionQuery {
+  std::optional<Id> department;
+  std::optional<Id> document;
+  std::optional<DestructionState> state;
+};
+
 // Filters for listing audit records (all optional).
 struct AuditQuery {
   std::optional<std::string> actor;

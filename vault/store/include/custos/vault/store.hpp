@@ -91,6 +91,28 @@ class Transaction {
   virtual Result<std::optional<Grant>> live_grant(Id document, Id user, UnixSeconds now) = 0;
   virtual Result<void> revoke_grant(Id grant, Id by, UnixSeconds now) = 0;
 
+  // Ends every grant on `document` that is live at `now` (revoked by `by`);
+  // the number ended.
+  virtual Result<int> end_live_grants(Id document, Id by, UnixSeconds now) = 0;
+
+  // --- destruction (crypto-shredding)
+  // Inserts a pending request (its id is assigned); conflict when the
+  // document has a pending request already.
+  virtual Result<DestructionRequest> insert_destruction_request(const DestructionRequest& request) = 0;
+  virtual Result<DestructionRequest> destruction_request_by_id(Id request) = 0;
+  // Matching requests, oldest first.
+  virtual Result<std::vector<DestructionRequest>> list_destruction_requests(const DestructionQuery& query) = 0;
+  // Decides a pending request (supervised or refused) once; conflict when it
+  // was decided already.
+  virtual Result<void> decide_destruction_request(Id request, DestructionState decision, Id by, UnixSeconds at,
+                                                  std::string_view reason) = 0;
+  // Crypto-shreds an active document: its wrapped data key and stream header
+  // are overwritten with empty blobs, every ciphertext chunk is deleted, its
+  // title is replaced by `title_hash` and its file name emptied, and its state
+  // becomes `destroyed`. The row stays, so grants and audit records keep
+  // their reference. Conflict when the document is not active.
+  virtual Result<void> shred_document(Id document, std::string_view title_hash) = 0;
+
   // --- policies
   // Inserts the next version (its number is assigned: the highest so far + 1).
   virtual Result<PolicyRecord> insert_policy(const PolicyRecord& policy) = 0;
@@ -157,6 +179,13 @@ class Store {
   virtual Result<std::unique_ptr<Transaction>> begin(TxMode mode) = 0;
   // The log as of the last commit (what a new head may be signed over).
   virtual LogState log_state() const = 0;
+  // Makes data that committed transactions deleted or overwrote
+  // unrecoverable from the store's own files: for SQLite, every frame of
+  // the write-ahead log is copied into the database and the log truncated
+  // to zero bytes, so no old page image survives beside the database (whose
+  // freed space `secure_delete` zeroes). Waits for readers up to the busy
+  // timeout; unavailable when they did not finish. Run after a destruction.
+  virtual Result<void> checkpoint_truncate() = 0;
 };
 
 // A transaction's view of the stored subtrees as a merkle::HashSource.

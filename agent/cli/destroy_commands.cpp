@@ -1,0 +1,137 @@
+// custos destroy request|supervise|refuse|list: supervised destruction of
+// delivered files (crypto-shredding). A project lead or a granted clerk asks,
+// another project lead of the department supervises or refuses.
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli_context.hpp"
+#include "commands.hpp"
+
+namespace custos::cli {
+namespace json = boost::json;
+
+namespace {
+
+struct DestroyArgs {
+  long long id = 0;
+  std::string reason, state;
+  Format format = Format::text;
+};
+DestroyArgs a;
+
+// POSTs {"reason": …} to `target`; prints the answer as JSON, or as `say` words it.
+template <class Say>
+int post_reason(std::string_view what, const std::string& target, Say say) {
+  const json::value body(json::object{{"reason", a.reason}});
+  return call_vault(what, "POST", target, &body, [&](const json::value& r) {
+    if (a.format == Format::json) return print_json(r);
+    say(r);
+  });
+}
+
+// The vault takes 1 to 500 bytes; checked here too so that a bad reason is
+// bad usage (exit 2) before anything is sent.
+CLI::Validator reason_length() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        return text.empty() || text.size() > 500 ? "a reason has 1 to 500 bytes" : std::string();
+      },
+      "TEXT(1-500 bytes)");
+}
+
+std::vector<std::string> request_row(const json::value& r) {
+  return {text_of(r, "id"), text_of(r, "document_id"), text_of(r, "level"), text_of(r, "department"),
+          text_of(r, "requested_by"), text_of(r, "requested_at"), text_of(r, "state"), text_of(r, "decided_by"),
+          text_of(r, "decided_at")};
+}
+
+// What a supervision answered: the destruction record and the seq of its
+// audit log entry. (A destruction certificate — the record with a signed
+// tree head and the entry's inclusion proof — is written from these.)
+void show_destruction(const json::value& answer) {
+  if (text_of(answer, "purged") != "yes") {
+    std::cerr << "custos: note: the vault could not yet empty its write-ahead log; the old pages go at its next "
+                 "checkpoint, at the latest when it stops\n";
+  }
+  const auto& record = answer.at("record");
+  std::cout << "destroyed document " << text_of(record, "document") << " (" << text_of(record, "level")
+            << ") by crypto-shredding; destruction record at audit seq " << text_of(answer, "seq") << "\n";
+  for (const char* key : {"title_hash", "reason", "requester", "supervisor", "requested_at", "destroyed_at",
+                          "method", "ciphertext_sha256"}) {
+    std::cout << "  " << key << ": " << text_of(record, key) << "\n";
+  }
+}
+
+}  // namespace
+
+void add_destroy_commands(CLI::App& app, Action& action) {
+  auto* destroy = app.add_subcommand("destroy", "Supervised destruction of documents (crypto-shredding)");
+  destroy->require_subcommand(1);
+
+  auto* request = destroy->add_subcommand(
+      "request", "Ask for a document's destruction (project lead of its department, or a clerk with a live grant)");
+  request->add_option("document", a.id, "Document id")->required()->check(CLI::PositiveNumber);
+  request->add_option("--reason", a.reason, "Why, e.g. 'records built and confirmed'")->required()->check(reason_length());
+  add_format_option(request, a.format);
+  request->callback([&action] {
+    action = [] {
+      return post_reason("destroy request", "/api/v1/documents/" + std::to_string(a.id) + "/destruction-requests",
+                         [](const json::value& r) {
+                           std::cout << "destruction request " << text_of(r, "id") << " for document "
+                                     << text_of(r, "document_id") << " is pending; another project lead of "
+                                     << text_of(r, "department") << " decides it (custos destroy supervise "
+                                     << text_of(r, "id") << ")\n";
+                         });
+    };
+  });
+
+  auto* supervise = destroy->add_subcommand(
+      "supervise", "Supervise a pending request: the document is destroyed (a project lead other than the requester)");
+  supervise->add_option("request", a.id, "Destruction request id (see custos destroy list)")
+      ->required()->check(CLI::PositiveNumber);
+  add_format_option(supervise, a.format);
+  supervise->callback([&action] {
+    action = [] {
+      return call_vault("destroy supervise", "POST", "/api/v1/destruction-requests/" + std::to_string(a.id) + "/supervise",
+                        nullptr, [](const json::value& r) {
+                          if (a.format == Format::json) return print_json(r);
+                          show_destruction(r);
+                        });
+    };
+  });
+
+  auto* refuse = destroy->add_subcommand("refuse", "Refuse a pending request; the document stays as it is");
+  refuse->add_option("request", a.id, "Destruction request id")->required()->check(CLI::PositiveNumber);
+  refuse->add_option("--reason", a.reason, "Why it is refused")->required()->check(reason_length());
+  add_format_option(refuse, a.format);
+  refuse->callback([&action] {
+    action = [] {
+      return post_reason("destroy refuse", "/api/v1/destruction-requests/" + std::to_string(a.id) + "/refuse",
+                         [](const json::value& r) {
+                           std::cout << "refused destruction request " << text_of(r, "id") << "; document "
+                                     << text_of(r, "document_id") << " is kept\n";
+                         });
+    };
+  });
+
+  auto* list = destroy->add_subcommand("list", "List destruction requests (project lead: own department; auditor: all)");
+  list->add_option("--state", a.state, "Only pending, supervised or refused requests")
+      ->check(CLI::IsMember({"pending", "supervised", "refused"}));
+  add_format_option(list, a.format);
+  list->callback([&action] {
+    action = [] {
+      std::string target = "/api/v1/destruction-requests";
+      if (!a.state.empty()) target += "?state=" + url_encode(a.state);
+      return call_vault("destroy list", "GET", target, nullptr, [](const json::value& r) {
+        if (a.format == Format::json) return print_json(r);
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& item : r.at("requests").as_array()) rows.push_back(request_row(item));
+        print_table({"REQUEST", "DOCUMENT", "LEVEL", "DEPARTMENT", "REQUESTED BY", "REQUESTED", "STATE", "DECIDED BY",
+                     "DECIDED"},
+                    rows);
+      });
+    };
+  });
+}
+
+}  // namespace custos::cli
