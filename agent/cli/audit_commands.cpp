@@ -1,14 +1,205 @@
-// custos audit list: the auditor's view of the audit log, with filters.
-// (Export, offline verification and consistency checks come with the
-// tamper-evident log.)
+// custos audit: the auditor's commands. `list` filters the records; `head`,
+// `export`, `verify`, `consistency` and `hash` work with the tamper-evident
+// log (docs/audit-log.md, docs/auditor-guide.md).
 #include <boost/json.hpp>
+#include <fstream>
 #include <iostream>
 
 #include "cli_context.hpp"
 #include "commands.hpp"
+#include "custos/auditlog/export_file.hpp"
+#include "custos/platform/encoding.hpp"
+#include "custos/platform/files.hpp"
 #include "custos/platform/timestamp.hpp"
+#include "log_trust.hpp"
 
 namespace custos::cli {
+namespace {
+
+namespace json = boost::json;
+
+std::string n(std::uint64_t value) { return std::to_string(value); }
+
+// The vault's current head, checked against (and saved over) the one kept.
+Result<TrustedHead> fetch_checked_head(vault::VaultClient& client) {
+  auto answer = client.call("GET", "/api/v1/log/head");
+  if (!answer) return fail(answer.error());
+  auto head = head_from_answer(*answer);
+  if (!head) return fail(head.error());
+  auto note = check_and_save_head(client, *head);
+  if (!note) return fail(note.error());
+  if (!note->empty()) std::cerr << "custos: " << *note << "\n";
+  return head;
+}
+
+int audit_head(Format format) {
+  auto client = logged_in_client();
+  if (!client) return report(client.error(), "audit head");
+  auto head = fetch_checked_head(*client);
+  if (!head) return report(head.error(), "audit head");
+  const auto& h = head->head.head;
+  if (format == Format::json) {
+    print_json(json::object{{"log_id", hex_encode(h.log_id)},
+                            {"public_key", head->key.to_string()},
+                            {"tree_size", h.tree_size},
+                            {"root_hash", hex_encode(h.root_hash)},
+                            {"timestamp", format_rfc3339(h.timestamp)},
+                            {"signed_head", auditlog::head_to_hex(head->head)}});
+  } else {
+    std::cout << "log " << hex_encode(h.log_id) << "\n"
+              << "entries " << h.tree_size << "\nroot " << hex_encode(h.root_hash) << "\nsigned "
+              << format_rfc3339(h.timestamp) << "\nconsistent with the head saved in " << heads_dir().string()
+              << "\n";
+  }
+  return kExitOk;
+}
+
+int audit_export(const std::string& since, const std::string& until, std::filesystem::path output) {
+  constexpr const char* what = "audit export";
+  std::string query;
+  for (auto [key, value] : {std::pair{"since", &since}, std::pair{"until", &until}}) {
+    if (value->empty()) continue;
+    if (auto parsed = parse_time(*value); !parsed) return report(parsed.error(), what);
+    query += (query.empty() ? "?" : "&") + std::string(key) + "=" + url_encode(*value);
+  }
+  auto client = logged_in_client();
+  if (!client) return report(client.error(), what);
+  if (auto head = fetch_checked_head(*client); !head) return report(head.error(), what);
+  auto plan = client->call("GET", "/api/v1/log/export" + query);
+  if (!plan) return report(plan.error(), what);
+  const auto start = plan->at("start").to_number<std::uint64_t>();
+  const auto end = plan->at("end").to_number<std::uint64_t>();
+  const auto pending = plan->at("pending").to_number<std::uint64_t>();
+  if (output.empty()) output = "audit-" + n(start + 1) + "-" + n(end) + ".jsonl";
+  // Written beside the target and renamed at the end: an interrupted export
+  // leaves no file that looks complete.
+  const auto partial = std::filesystem::path(output.string() + ".part");
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!out) return report(Error{ErrorCode::io, "cannot write " + partial.string()}, what);
+    out << text_of(*plan, "header") << '\n';
+    constexpr std::uint64_t kPage = 10000;
+    for (std::uint64_t at = start; at < end; at += kPage) {
+      const auto to = std::min(end, at + kPage);
+      auto page = client->call("GET", "/api/v1/log/entries?start=" + n(at) + "&end=" + n(to));
+      if (!page) {
+        out.close();
+        std::filesystem::remove(partial);
+        return report(page.error(), what);
+      }
+      for (const auto& line : page->at("lines").as_array()) out << std::string_view(line.as_string()) << '\n';
+    }
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(partial);
+      return report(Error{ErrorCode::io, "writing " + partial.string() + " failed"}, what);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, output, ec);
+  if (ec) return report(Error{ErrorCode::io, "cannot rename " + partial.string() + ": " + ec.message()}, what);
+  std::cout << "wrote entries " << start + 1 << " to " << end << " of the audit log to " << output.string() << "\n";
+  if (pending > 0) {
+    std::cout << pending << " newer entr" << (pending == 1 ? "y is" : "ies are")
+              << " not under a signed head yet; a later export will hold them\n";
+  }
+  return kExitOk;
+}
+
+int audit_verify(const std::filesystem::path& file, const std::filesystem::path& pubkey_file, Format format) {
+  constexpr const char* what = "audit verify";
+  auto key = read_public_key(pubkey_file);
+  if (!key) return report(key.error(), what);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return report(Error{ErrorCode::not_found, "cannot read " + file.string()}, what);
+  // The head this auditor saw before, when it belongs to this log: an export
+  // that contradicts it fails.
+  auto saved = load_saved_head_for(*key);
+  if (!saved) return report(saved.error(), what);
+  std::vector<merkle::SignedTreeHead> trusted;
+  if (*saved) trusted.push_back((*saved)->head);
+  std::string line;
+  std::getline(in, line);
+  auto verifier = auditlog::ExportFileVerifier::begin(line, *key, trusted);
+  if (!verifier) {
+    std::cerr << "custos: " << what << ": " << file.string() << ": " << verifier.error().message << "\n";
+    return kExitRefused;
+  }
+  while (std::getline(in, line)) {
+    if (!verifier->add_line(line)) break;
+  }
+  const auto verdict = verifier->finish();
+  if (format == Format::json) {
+    json::object o{{"ok", verdict.ok()},
+                   {"first_seq", verdict.start + 1},
+                   {"last_seq", verdict.end},
+                   {"verified_through", verdict.verified_through},
+                   {"heads_checked", verdict.heads_checked}};
+    if (verdict.error) {
+      o["error"] = json::object{{"code", to_string(verdict.error->code)}, {"message", verdict.error->message}};
+    }
+    if (verdict.bad_seq) o["bad_seq"] = *verdict.bad_seq;
+    print_json(o);
+  } else if (verdict.ok()) {
+    std::cout << "verified: entries " << verdict.start + 1 << " to " << verdict.end << " against "
+              << verdict.heads_checked << " signed head" << (verdict.heads_checked == 1 ? "" : "s");
+    if (verdict.last_head) std::cout << "; last head " << hex_encode(verdict.last_head->head.root_hash);
+    std::cout << "\n";
+  } else {
+    std::cerr << "custos: " << what << ": " << file.string() << ": " << verdict.error->message << "\n";
+  }
+  return verdict.ok() ? kExitOk : kExitRefused;
+}
+
+// A head from a file: the JSON `custos audit head --format json` prints (or
+// a saved head), or the bare hex of its encoding.
+Result<TrustedHead> read_head_file(const std::filesystem::path& file, const PublicKey& key) {
+  auto text = files::read_text(file);
+  if (!text) return fail(text.error());
+  std::string hex = *text;
+  boost::system::error_code ec;
+  const auto value = json::parse(*text, ec);
+  if (!ec && value.is_object()) hex = text_of(value, "signed_head");
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
+  auto head = auditlog::head_from_hex(hex);
+  if (!head) return fail(ErrorCode::invalid_argument, file.string() + " holds no signed tree head");
+  if (auto verified = merkle::verify_tree_head(*head, key); !verified) {
+    return fail(ErrorCode::crypto, file.string() + ": the head is not signed by this key");
+  }
+  return TrustedHead{*head, key};
+}
+
+int audit_consistency(const std::filesystem::path& old_file, const std::filesystem::path& new_file,
+                      const std::filesystem::path& pubkey_file) {
+  constexpr const char* what = "audit consistency";
+  auto key = read_public_key(pubkey_file);
+  if (!key) return report(key.error(), what);
+  auto older = read_head_file(old_file, *key);
+  if (!older) return report(older.error(), what);
+  auto newer = read_head_file(new_file, *key);
+  if (!newer) return report(newer.error(), what);
+  const auto from = older->head.head.tree_size, to = newer->head.head.tree_size;
+  std::vector<merkle::Hash> path;
+  if (from < to && from > 0) {
+    auto client = logged_in_client();
+    if (!client) return report(client.error(), what);
+    auto proof = client->call("GET", "/api/v1/log/consistency?from=" + n(from) + "&to=" + n(to));
+    if (!proof) return report(proof.error(), what);
+    for (const auto& h : proof->at("path").as_array()) {
+      auto bytes = h.is_string() ? hex_decode(std::string_view(h.as_string())) : Result<Bytes>();
+      if (!bytes || bytes->size() != 32) return report(Error{ErrorCode::corrupt, "malformed proof"}, what);
+      path.emplace_back();
+      std::copy(bytes->begin(), bytes->end(), path.back().begin());
+    }
+  }
+  if (auto extends = merkle::verify_head_extends(older->head, newer->head, path, *key); !extends) {
+    return report(extends.error(), what);
+  }
+  std::cout << "consistent: the log of " << to << " entries extends the log of " << from << " entries\n";
+  return kExitOk;
+}
+
+}  // namespace
 
 void add_audit_commands(CLI::App& app, Action& action) {
   static std::string user, what, target, outcome, since, until;
@@ -54,6 +245,46 @@ void add_audit_commands(CLI::App& app, Action& action) {
         }
         print_table({"SEQ", "TIME", "ACTOR", "SOURCE", "ACTION", "TARGET", "OUTCOME", "REASON"}, rows);
       });
+    };
+  });
+
+  static Format head_format = Format::text;
+  auto* head = audit->add_subcommand("head", "Show the log's latest signed tree head, checked against the saved one");
+  add_format_option(head, head_format);
+  head->callback([&action] { action = [] { return audit_head(head_format); }; });
+
+  static std::string export_since, export_until, export_format = "jsonl";
+  static std::filesystem::path export_output;
+  auto* exp = audit->add_subcommand("export", "Write the log's entries with the heads and proofs to verify them");
+  exp->add_option("--since", export_since, "From this time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  exp->add_option("--until", export_until, "Before this time (the export runs to the next signed head)");
+  exp->add_option("--format", export_format, "jsonl")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
+  exp->add_option("--output,-o", export_output, "File to write (default audit-FIRST-LAST.jsonl)");
+  exp->callback([&action] { action = [] { return audit_export(export_since, export_until, export_output); }; });
+
+  static std::filesystem::path verify_file, verify_key;
+  static Format verify_format = Format::text;
+  auto* verify = audit->add_subcommand("verify", "Verify an export offline with the vault's public key");
+  verify->add_option("EXPORT", verify_file, "The export file")->required();
+  verify->add_option("--pubkey", verify_key, "The vault's public key file (keys/signing.pub)")->required();
+  add_format_option(verify, verify_format);
+  verify->callback([&action] { action = [] { return audit_verify(verify_file, verify_key, verify_format); }; });
+
+  static std::filesystem::path old_head, new_head, consistency_key;
+  auto* consistency = audit->add_subcommand("consistency", "Prove the log of NEW_HEAD extends the log of OLD_HEAD");
+  consistency->add_option("OLD_HEAD", old_head, "A saved head (custos audit head --format json)")->required();
+  consistency->add_option("NEW_HEAD", new_head, "A later head")->required();
+  consistency->add_option("--pubkey", consistency_key, "The vault's public key file (keys/signing.pub)")->required();
+  consistency->callback([&action] { action = [] { return audit_consistency(old_head, new_head, consistency_key); }; });
+
+  static std::string hash_value;
+  auto* hash = audit->add_subcommand("hash", "The keyed hash under which a customer value appears in the log");
+  hash->add_option("VALUE", hash_value, "A customer name, ID number, phone number or document title")->required();
+  hash->callback([&action] {
+    action = [] {
+      const json::value body = json::object{{"value", hash_value}};
+      return call_vault("audit hash", "POST", "/api/v1/audit/hash", &body,
+                        [](const json::value& r) { std::cout << text_of(r, "hash") << "\n"; });
     };
   });
 }

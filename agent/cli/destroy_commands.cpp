@@ -1,11 +1,15 @@
-// custos destroy request|supervise|refuse|list: supervised destruction of
-// delivered files (crypto-shredding). A project lead or a granted clerk asks,
-// another project lead of the department supervises or refuses.
+// custos destroy request|supervise|refuse|list|certificate|verify: supervised
+// destruction of delivered files (crypto-shredding). A project lead or a
+// granted clerk asks, another project lead of the department supervises or
+// refuses; the supervision's certificate verifies offline.
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "cli_context.hpp"
 #include "commands.hpp"
+#include "custos/auditlog/certificate.hpp"
+#include "custos/platform/files.hpp"
+#include "log_trust.hpp"
 
 namespace custos::cli {
 namespace json = boost::json;
@@ -16,6 +20,7 @@ struct DestroyArgs {
   long long id = 0;
   std::string reason, state;
   Format format = Format::text;
+  std::filesystem::path certificate, pubkey;
 };
 DestroyArgs a;
 
@@ -45,9 +50,65 @@ std::vector<std::string> request_row(const json::value& r) {
           text_of(r, "decided_at")};
 }
 
+// Writes the certificate text of an answer to `path` (0644: it holds no
+// customer content, only keyed hashes); a note when there is none.
+void write_certificate(const json::value& answer, const std::filesystem::path& path) {
+  const auto text = text_of(answer, "certificate");
+  if (text.empty()) {
+    std::cerr << "custos: note: no certificate yet (" << text_of(answer, "certificate_error")
+              << "); an auditor can fetch it later: custos destroy certificate " << text_of(answer, "seq") << "\n";
+    return;
+  }
+  if (auto written = files::write_atomic(path, text, 0644); !written) {
+    std::cerr << "custos: note: could not write the certificate: " << written.error().message << "\n";
+    return;
+  }
+  // In JSON mode standard output holds the answer alone.
+  (a.format == Format::json ? std::cerr : std::cout)
+      << "certificate written to " << path.string() << " (custos destroy verify " << path.string()
+      << " --pubkey vault.pub)\n";
+}
+
+int verify_certificate_file(const std::filesystem::path& file, const std::filesystem::path& pubkey, Format format) {
+  constexpr const char* what = "destroy verify";
+  auto key = read_public_key(pubkey);
+  if (!key) return report(key.error(), what);
+  auto text = files::read_text(file);
+  if (!text) return report(text.error(), what);
+  auto certificate = auditlog::parse_certificate(*text);
+  auto verified = certificate ? auditlog::verify_certificate(*certificate, *key) : Result<void>(fail(certificate.error()));
+  if (format == Format::json) {
+    json::object o{{"ok", verified.has_value()}};
+    if (!verified) o["error"] = json::object{{"code", to_string(verified.error().code)}, {"message", verified.error().message}};
+    if (certificate) {
+      boost::system::error_code ec;
+      o["seq"] = certificate->entry.seq;
+      o["tree_size"] = certificate->head.head.tree_size;
+      o["record"] = json::parse(certificate->entry.detail, ec);
+    }
+    print_json(o);
+    return verified ? kExitOk : kExitRefused;
+  }
+  if (!verified) {
+    std::cerr << "custos: " << what << ": " << file.string() << ": " << verified.error().message << "\n";
+    return kExitRefused;
+  }
+  std::cout << "verified: log entry " << certificate->entry.seq << " (a supervised destruction) is in the vault's "
+            << "signed log of " << certificate->head.head.tree_size << " entries\n";
+  boost::system::error_code ec;
+  const auto record = json::parse(certificate->entry.detail, ec);
+  if (!ec && record.is_object()) {
+    for (const auto& [key_name, value] : record.as_object()) {
+      std::cout << "  " << std::string_view(key_name) << ": " << (value.is_string() ? std::string(value.as_string())
+                                                                                  : json::serialize(value))
+                << "\n";
+    }
+  }
+  return kExitOk;
+}
+
 // What a supervision answered: the destruction record and the seq of its
-// audit log entry. (A destruction certificate — the record with a signed
-// tree head and the entry's inclusion proof — is written from these.)
+// audit log entry, and the certificate made of them.
 void show_destruction(const json::value& answer) {
   if (text_of(answer, "purged") != "yes") {
     std::cerr << "custos: note: the vault could not yet empty its write-ahead log; the old pages go at its next "
@@ -89,16 +150,46 @@ void add_destroy_commands(CLI::App& app, Action& action) {
       "supervise", "Supervise a pending request: the document is destroyed (a project lead other than the requester)");
   supervise->add_option("request", a.id, "Destruction request id (see custos destroy list)")
       ->required()->check(CLI::PositiveNumber);
+  supervise->add_option("--certificate", a.certificate,
+                         "Where to write the destruction certificate (default destruction-REQUEST.cert.json)");
   add_format_option(supervise, a.format);
   supervise->callback([&action] {
     action = [] {
       return call_vault("destroy supervise", "POST", "/api/v1/destruction-requests/" + std::to_string(a.id) + "/supervise",
                         nullptr, [](const json::value& r) {
-                          if (a.format == Format::json) return print_json(r);
-                          show_destruction(r);
+                          const auto path = a.certificate.empty()
+                                                ? std::filesystem::path("destruction-" + std::to_string(a.id) + ".cert.json")
+                                                : a.certificate;
+                          if (a.format == Format::json) {
+                            print_json(r);
+                          } else {
+                            show_destruction(r);
+                          }
+                          write_certificate(r, path);
                         });
     };
   });
+
+  auto* certificate = destroy->add_subcommand(
+      "certificate", "Fetch the certificate of a destruction by its log entry (auditor)");
+  certificate->add_option("seq", a.id, "The destruction's audit log entry (seq)")->required()->check(CLI::PositiveNumber);
+  certificate->add_option("--output,-o", a.certificate, "File to write (default destruction-SEQ.cert.json)");
+  certificate->callback([&action] {
+    action = [] {
+      return call_vault("destroy certificate", "GET", "/api/v1/log/certificate?seq=" + std::to_string(a.id), nullptr,
+                        [](const json::value& r) {
+                          write_certificate(r, a.certificate.empty() ? std::filesystem::path("destruction-" +
+                                                                            std::to_string(a.id) + ".cert.json")
+                                                                      : a.certificate);
+                        });
+    };
+  });
+
+  auto* verify = destroy->add_subcommand("verify", "Verify a destruction certificate offline with the vault's public key");
+  verify->add_option("CERT", a.certificate, "The certificate file")->required();
+  verify->add_option("--pubkey", a.pubkey, "The vault's public key file (keys/signing.pub)")->required();
+  add_format_option(verify, a.format);
+  verify->callback([&action] { action = [] { return verify_certificate_file(a.certificate, a.pubkey, a.format); }; });
 
   auto* refuse = destroy->add_subcommand("refuse", "Refuse a pending request; the document stays as it is");
   refuse->add_option("request", a.id, "Destruction request id")->required()->check(CLI::PositiveNumber);

@@ -48,6 +48,12 @@ const std::vector<Endpoint>& endpoints() {
       {"GET /destruction-requests", {R::project_lead, R::auditor}},
       {"POST /destruction-requests/{pending}/supervise", {R::project_lead}},
       {"POST /destruction-requests/{pending}/refuse", {R::project_lead}},
+      {"GET /log/head", {R::it_engineer, R::auditor}},
+      {"GET /log/inclusion", {R::auditor}},
+      {"GET /log/consistency", {R::auditor}},
+      {"GET /log/export", {R::auditor}},
+      {"GET /log/entries", {R::auditor}},
+      {"POST /audit/hash", {R::auditor}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
@@ -203,6 +209,15 @@ class AuthorizationMatrix : public ::testing::Test {
       const json::value body(json::object{{"reason", "not yet"}});
       return code(client.call("POST", "/api/v1/destruction-requests/" + std::to_string(to_refuse[role]) + "/refuse",
                               &body));
+    }
+    if (endpoint == "GET /log/head") return code(client.call("GET", "/api/v1/log/head"));
+    if (endpoint == "GET /log/inclusion") return code(client.call("GET", "/api/v1/log/inclusion?seq=1&size=1"));
+    if (endpoint == "GET /log/consistency") return code(client.call("GET", "/api/v1/log/consistency?from=1&to=2"));
+    if (endpoint == "GET /log/export") return code(client.call("GET", "/api/v1/log/export"));
+    if (endpoint == "GET /log/entries") return code(client.call("GET", "/api/v1/log/entries?start=0&end=1"));
+    if (endpoint == "POST /audit/hash") {
+      const json::value body(json::object{{"value", "张三"}});
+      return code(client.call("POST", "/api/v1/audit/hash", &body));
     }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});

@@ -87,7 +87,8 @@ TEST_F(DestructionE2e, RequestedByTheClerkSupervisedByAnotherLead) {
   EXPECT_EQ(as("lead", {"destroy", "list", "--state", "bogus"}).exit_code, 2);
   ASSERT_EQ(*download(id), content) << "nothing happens before supervision";
 
-  auto supervised = as("lead2", {"destroy", "supervise", request_id, "--format", "json"});
+  const auto certificate = (vault->dir() / "destruction.cert.json").string();
+  auto supervised = as("lead2", {"destroy", "supervise", request_id, "--format", "json", "--certificate", certificate});
   ASSERT_EQ(supervised.exit_code, 0) << supervised.err;
   const auto answer = json::parse(supervised.out);
   EXPECT_TRUE(answer.at("purged").as_bool());
@@ -102,6 +103,27 @@ TEST_F(DestructionE2e, RequestedByTheClerkSupervisedByAnotherLead) {
   EXPECT_EQ(answer.at("request").at("state").as_string(), "supervised");
   const auto seq = answer.at("seq").as_int64();
   EXPECT_EQ(as("lead", {"destroy", "supervise", request_id}).exit_code, 1) << "decided once";
+
+  // The certificate verifies offline with the vault's public key alone; the
+  // auditor can fetch the same one later; a changed one fails.
+  const auto pubkey = (vault->data_dir() / "keys" / "signing.pub").string();
+  auto verified = as("aud", {"destroy", "verify", certificate, "--pubkey", pubkey, "--format", "json"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_EQ(json::parse(verified.out).at("seq").as_int64(), seq);
+  const auto fetched = (vault->dir() / "fetched.cert.json").string();
+  ASSERT_EQ(as("aud", {"destroy", "certificate", std::to_string(seq), "-o", fetched}).exit_code, 0);
+  EXPECT_EQ(as("aud", {"destroy", "verify", fetched, "--pubkey", pubkey}).exit_code, 0);
+  EXPECT_EQ(as("clerk", {"destroy", "certificate", std::to_string(seq), "-o", fetched}).exit_code, 1)
+      << "certificates are for auditors";
+  {
+    std::ifstream in(certificate);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("\\\"supervisor\\\":\\\"lead2\\\"");
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(text.find("lead2", at), 5, "lead3");
+    std::ofstream(certificate, std::ios::trunc) << text;
+  }
+  EXPECT_EQ(as("aud", {"destroy", "verify", certificate, "--pubkey", pubkey}).exit_code, 1);
 
   EXPECT_EQ(download(id).error().code, ErrorCode::not_found);
   EXPECT_EQ(as("clerk", {"doc", "show", id}).exit_code, 1);

@@ -98,6 +98,16 @@ VaultProcess::VaultProcess(const std::string& tag, const std::string& extra_toml
   }
   auto fp = run_command({(bin_dir() / "custos-vault").string(), "fingerprint", "--data-dir", data_dir().string()});
   fingerprint_ = fp.out.substr(0, fp.out.find('\n'));
+  start();
+}
+
+void VaultProcess::restart() {
+  if (pid_ > 0) terminate();
+  start();
+}
+
+void VaultProcess::start() {
+  std::filesystem::remove(dir_ / "port");
   pid_ = spawn({(bin_dir() / "custos-vault").string(), "serve", "--data-dir", data_dir().string(), "--listen",
                 "127.0.0.1:0", "--port-file", (dir_ / "port").string()},
                {}, dir_ / "serve.out", dir_ / "serve.err");

@@ -46,6 +46,9 @@ class VaultProcess {
 
   // Sends SIGTERM and waits (up to `seconds`); returns the exit status or -1.
   int terminate(int seconds = 30);
+  // Serves the same data folder again (after terminate(), or stopping it
+  // first); throws when the vault does not come up.
+  void restart();
 
   // A client logged in as `user` (password given), or not logged in when empty.
   vault::VaultClient client(const std::string& user = "", const std::string& password = "") const;
@@ -55,6 +58,8 @@ class VaultProcess {
                        const std::map<std::string, std::string>& env = {}) const;
 
  private:
+  void start();
+
   std::filesystem::path dir_;
   std::string fingerprint_;
   std::uint16_t port_ = 0;

@@ -45,4 +45,8 @@ class CanonicalReader {
   std::size_t pos_ = 0;
 };
 
+struct ParsedLine;
+// Reads one canonical entry object at the reader's position (entry.cpp).
+Result<ParsedLine> read_entry(CanonicalReader& reader);
+
 }  // namespace custos::auditlog

@@ -130,8 +130,7 @@ std::string to_json_line(const Entry& entry, const merkle::Hash* leaf_hash) {
   return out;
 }
 
-Result<ParsedLine> parse_json_line(std::string_view line) {
-  CanonicalReader r(line);
+Result<ParsedLine> read_entry(CanonicalReader& r) {
   ParsedLine parsed;
   Entry& e = parsed.entry;
   const auto text = [&r](std::string_view key, std::string& into) -> Result<void> {
@@ -182,6 +181,13 @@ Result<ParsedLine> parse_json_line(std::string_view line) {
     parsed.leaf_hash = *hash;
   }
   CUSTOS_TRY_VOID(r.literal("}"));
+  return parsed;
+}
+
+Result<ParsedLine> parse_json_line(std::string_view line) {
+  CanonicalReader r(line);
+  auto parsed = read_entry(r);
+  if (!parsed) return parsed;
   CUSTOS_TRY_VOID(r.end());
   return parsed;
 }

@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "custos/platform/files.hpp"
 #include "custos/vault/api.hpp"
@@ -89,13 +91,17 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   PolicyService policies(**store, audit, keys->signing);
   const IdentifierHasher identifiers(std::move(keys->identifier_key));
   DestructionService destruction(**store, audit, identifiers);
+  auto log = LogService::open(**store, audit, keys->signing, identifiers, config->audit_log);
+  if (!log) return report(log.error());
+  // A head over whatever the log holds now, before the first request.
+  if (auto first = (*log)->sign_head(now_seconds()); !first) return report(first.error());
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
   } else if (*swept > 0) {
     spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
   }
-  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction});
+  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log});
   HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {
@@ -111,7 +117,10 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   auto fingerprint = certificate_fingerprint(config->resolve(config->tls_certificate));
   spdlog::info("custos-vault serving {} on port {} (certificate {})", data_dir.string(), *port,
                fingerprint ? *fingerprint : std::string("unknown"));
+  std::jthread signer([&log](std::stop_token stop) { (*log)->run(stop); });
   server.run(true);
+  signer.request_stop();
+  signer.join();
   spdlog::info("custos-vault stopped");
   return kExitOk;
 }
@@ -121,6 +130,9 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
 int main(int argc, char** argv) {
   // Everything the vault creates (store, WAL, keys) is for its own user only.
   ::umask(077);
+  // A file-size limit (or a full quota) must fail the write that meets it,
+  // so the action is refused and logged as such, not kill the vault.
+  ::signal(SIGXFSZ, SIG_IGN);
   try {
     spdlog::set_default_logger(spdlog::stderr_color_mt("custos-vault"));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

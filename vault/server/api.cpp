@@ -33,6 +33,17 @@ std::optional<Id> parse_id(std::string_view text) {
   return value;
 }
 
+// A count from the query string (0 allowed), or nothing when absent or not a number.
+std::optional<std::uint64_t> query_count(const ApiRequest& request, const char* key) {
+  const auto found = request.query.find(key);
+  if (found == request.query.end()) return std::nullopt;
+  std::uint64_t value = 0;
+  const auto& text = found->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
 // One route: what it is, which action it decides, and how to read its body.
 struct Route {
   Action action;
@@ -89,6 +100,13 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (post && is({"destruction-requests", "*", "refuse"})) {
     return Route{Action::destruction_refuse, RouteKind::json, parse_id(s[1]), s[1]};
   }
+  if (get && is({"log", "head"})) return Route{Action::log_head, RouteKind::json, {}, {}};
+  if (get && is({"log", "inclusion"})) return Route{Action::log_proof, RouteKind::json, {}, "inclusion"};
+  if (get && is({"log", "consistency"})) return Route{Action::log_proof, RouteKind::json, {}, "consistency"};
+  if (get && is({"log", "export"})) return Route{Action::log_entries, RouteKind::json, {}, "export"};
+  if (get && is({"log", "entries"})) return Route{Action::log_entries, RouteKind::json, {}, "entries"};
+  if (get && is({"log", "certificate"})) return Route{Action::log_proof, RouteKind::json, {}, "certificate"};
+  if (post && is({"audit", "hash"})) return Route{Action::audit_hash, RouteKind::json, {}, {}};
   return std::nullopt;
 }
 
@@ -520,7 +538,15 @@ ApiResponse Api::handle(const ApiRequest& request) {
         if (!route->id) return fail(ErrorCode::invalid_argument, "a destruction request id is a positive number");
         auto record = s_.destruction.supervise(*principal, *route->id, origin);
         if (!record) return fail(record.error());
-        return json_response(200, api_json::destruction_record(*record));
+        auto body = api_json::destruction_record(*record);
+        // The destruction stands whether or not the certificate can be made
+        // now; an auditor can fetch it later (GET /api/v1/log/certificate).
+        if (auto certificate = s_.log.certificate(static_cast<std::uint64_t>(record->seq)); certificate) {
+          body["certificate"] = auditlog::to_certificate_text(*certificate);
+        } else {
+          body["certificate_error"] = certificate.error().message;
+        }
+        return json_response(200, std::move(body));
       }
       case Action::destruction_refuse: {
         if (!route->id) return fail(ErrorCode::invalid_argument, "a destruction request id is a positive number");
@@ -529,6 +555,71 @@ ApiResponse Api::handle(const ApiRequest& request) {
         auto refused = s_.destruction.refuse(*principal, *route->id, *reason, origin);
         if (!refused) return fail(refused.error());
         return json_response(200, api_json::destruction_request(*refused));
+      }
+      case Action::log_head: {
+        auto head = s_.log.latest_head(*principal, origin);
+        if (!head) return fail(head.error());
+        auto body = api_json::tree_head(*head);
+        body["public_key"] = s_.log.public_key();
+        return json_response(200, std::move(body));
+      }
+      case Action::log_proof: {
+        const auto count = [&](const char* key) { return query_count(request, key); };
+        if (route->name == "certificate") {
+          auto seq = count("seq");
+          if (!seq) return fail(ErrorCode::invalid_argument, "give seq, the destruction's log entry");
+          auto certificate = s_.log.certificate_for(*principal, *seq, origin);
+          if (!certificate) return fail(certificate.error());
+          return json_response(200, json::object{{"certificate", auditlog::to_certificate_text(*certificate)}});
+        }
+        if (route->name == "inclusion") {
+          auto seq = count("seq");
+          auto size = count("size");
+          if (!seq || !size) return fail(ErrorCode::invalid_argument, "give seq and size (a signed head's size)");
+          auto proof = s_.log.inclusion(*principal, *seq, *size, origin);
+          if (!proof) return fail(proof.error());
+          return json_response(200, json::object{{"seq", proof->leaf_index + 1},
+                                                 {"tree_size", proof->tree_size},
+                                                 {"path", api_json::hashes(proof->path)}});
+        }
+        auto from = count("from");
+        auto to = count("to");
+        if (!from || !to) return fail(ErrorCode::invalid_argument, "give from and to (two signed heads' sizes)");
+        auto proof = s_.log.consistency(*principal, *from, *to, origin);
+        if (!proof) return fail(proof.error());
+        return json_response(200, json::object{{"old_size", proof->old_size},
+                                               {"new_size", proof->new_size},
+                                               {"path", api_json::hashes(proof->path)}});
+      }
+      case Action::log_entries: {
+        if (route->name == "export") {
+          std::optional<UnixSeconds> since, until;
+          for (auto [key, slot] : {std::pair{"since", &since}, std::pair{"until", &until}}) {
+            if (auto found = request.query.find(key); found != request.query.end() && !found->second.empty()) {
+              auto parsed = parse_time(found->second);
+              if (!parsed) return fail(parsed.error());
+              *slot = *parsed;
+            }
+          }
+          auto plan = s_.log.plan_export(*principal, since, until, origin);
+          if (!plan) return fail(plan.error());
+          return json_response(200, api_json::export_plan(*plan, s_.log.log_id()));
+        }
+        auto start = query_count(request, "start");
+        auto end = query_count(request, "end");
+        if (!start || !end) return fail(ErrorCode::invalid_argument, "give start and end (log positions)");
+        auto page = s_.log.entries(*principal, *start, *end, origin);
+        if (!page) return fail(page.error());
+        return json_response(200, api_json::entries_page(*page));
+      }
+      case Action::audit_hash: {
+        JsonBody body(request.body);
+        CUSTOS_TRY_VOID(body.valid());
+        auto value = body.text("value");
+        if (!value) return fail(value.error());
+        auto hash = s_.log.identifier_hash(*principal, *value, origin);
+        if (!hash) return fail(hash.error());
+        return json_response(200, json::object{{"hash", *hash}});
       }
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");

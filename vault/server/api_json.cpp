@@ -1,5 +1,7 @@
 #include "api_json.hpp"
 
+#include "custos/auditlog/export_file.hpp"
+
 namespace custos::vault::api_json {
 
 namespace json = boost::json;
@@ -105,6 +107,38 @@ json::object destruction_request(const DestructionRequest& r) {
 json::object destruction_record(const DestructionRecord& r) {
   return {{"seq", r.seq}, {"record", detail_value(r.detail)}, {"request", destruction_request(r.request)},
           {"purged", r.purged}};
+}
+
+boost::json::object tree_head(const merkle::SignedTreeHead& head) {
+  return boost::json::object{{"log_id", hex_encode(head.head.log_id)},
+                             {"tree_size", head.head.tree_size},
+                             {"root_hash", hex_encode(head.head.root_hash)},
+                             {"timestamp", format_rfc3339(head.head.timestamp)},
+                             {"signed_head", auditlog::head_to_hex(head)}};
+}
+
+boost::json::array hashes(const std::vector<merkle::Hash>& list) {
+  boost::json::array out;
+  out.reserve(list.size());
+  for (const auto& hash : list) out.emplace_back(hex_encode(hash));
+  return out;
+}
+
+boost::json::object export_plan(const ExportPlan& plan, const merkle::LogId& log_id) {
+  const auditlog::ExportHeader header{log_id, plan.start_range, plan.heads};
+  return boost::json::object{{"header", auditlog::to_header_line(header)},
+                             {"start", plan.start},
+                             {"end", plan.end},
+                             {"pending", plan.pending}};
+}
+
+boost::json::object entries_page(const EntriesPage& page) {
+  boost::json::array lines;
+  lines.reserve(page.records.size());
+  for (std::size_t i = 0; i < page.records.size(); ++i) {
+    lines.emplace_back(auditlog::to_json_line(to_log_entry(page.records[i]), &page.leaf_hashes[i]));
+  }
+  return boost::json::object{{"lines", std::move(lines)}};
 }
 
 }  // namespace custos::vault::api_json

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "custos/vault/destruction_service.hpp"
+#include "custos/vault/log_service.hpp"
 #include "custos/vault/model.hpp"
 
 namespace custos::vault::api_json {
@@ -18,5 +19,13 @@ boost::json::object destruction_request(const DestructionRequest& request);
 // A supervision's answer: the destruction record, the seq of its audit log
 // entry, the decided request and whether the write-ahead log was emptied.
 boost::json::object destruction_record(const DestructionRecord& record);
+// A signed tree head: its fields for people, and "signed_head", the hex of
+// its 157-byte encoding, which is what programs keep and check.
+boost::json::object tree_head(const merkle::SignedTreeHead& head);
+boost::json::array hashes(const std::vector<merkle::Hash>& hashes);
+// An export's plan: its canonical header line and the entries it spans.
+boost::json::object export_plan(const ExportPlan& plan, const merkle::LogId& log_id);
+// Entries as canonical lines with their recorded leaf hashes.
+boost::json::object entries_page(const EntriesPage& page);
 
 }  // namespace custos::vault::api_json

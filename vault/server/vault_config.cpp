@@ -15,7 +15,8 @@ const std::set<std::string>& known_keys() {
       "limits.json_body_bytes", "limits.max_upload_bytes", "limits.handshake_timeout_seconds",
       "limits.idle_timeout_seconds", "limits.request_timeout_seconds", "limits.body_read_timeout_seconds",
       "sessions.idle_minutes", "sessions.absolute_hours", "login.lockout_failures", "login.lockout_minutes",
-      "login.min_password_length", "grants.max_days"};
+      "login.min_password_length", "grants.max_days", "audit_log.head_every_entries",
+      "audit_log.head_every_seconds"};
   return keys;
 }
 
@@ -107,6 +108,7 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   std::int64_t absolute_hours = config.auth.absolute_seconds / 3600;
   std::int64_t lockout_minutes = config.auth.lockout_seconds / 60;
   std::int64_t grant_days = config.grants.max_seconds / 86400;
+  std::int64_t head_seconds = config.audit_log.head_every.count() / 1000;
   CUSTOS_TRY_VOID(r.text("server.listen", config.server.listen));
   CUSTOS_TRY_VOID(r.number("server.io_threads", config.server.io_threads, 0, 256));
   CUSTOS_TRY_VOID(r.number("server.workers", config.server.workers, 1, 1024));
@@ -129,6 +131,8 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   CUSTOS_TRY_VOID(r.number("login.lockout_minutes", lockout_minutes, 1, 24 * 60));
   CUSTOS_TRY_VOID(r.number("login.min_password_length", config.auth.min_password_length, 8, 256));
   CUSTOS_TRY_VOID(r.number("grants.max_days", grant_days, 1, 3650));
+  CUSTOS_TRY_VOID(r.number("audit_log.head_every_entries", config.audit_log.head_every_entries, 1, 10000000));
+  CUSTOS_TRY_VOID(r.number("audit_log.head_every_seconds", head_seconds, 1, 3600));
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
   if (!levels.contains(config.log_level)) {
     return fail(ErrorCode::invalid_argument, file.string() + ": log.level must be trace, debug, info, warn or error");
@@ -139,6 +143,7 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   config.auth.absolute_seconds = absolute_hours * 3600;
   config.auth.lockout_seconds = lockout_minutes * 60;
   config.grants.max_seconds = grant_days * 86400;
+  config.audit_log.head_every = std::chrono::seconds(head_seconds);
   return config;
 }
 
@@ -178,6 +183,10 @@ std::string default_vault_toml() {
 
 [grants]
 # max_days = 90                 # longest view grant
+
+[audit_log]
+# head_every_entries = 1000     # sign a tree head at least every this many entries
+# head_every_seconds = 10       # ...and at least this often while the log grows
 
 [log]
 # level = "info"                # trace, debug, info, warn, error

@@ -223,6 +223,49 @@ Result<EntriesPage> LogService::entries(const Principal& by, std::uint64_t start
   return page;
 }
 
+Result<auditlog::DestructionCertificate> LogService::certificate(std::uint64_t seq) {
+  std::optional<merkle::SignedTreeHead> head;
+  {
+    std::lock_guard lock(mutex_);
+    head = last_;
+  }
+  if (!head || head->head.tree_size < seq) {
+    auto signed_now = sign_head(now_seconds());
+    if (!signed_now) return fail(signed_now.error());
+    std::lock_guard lock(mutex_);
+    head = last_;
+  }
+  if (!head || head->head.tree_size < seq) return fail(ErrorCode::not_found, "the log has no entry " + n(seq));
+  return transact(store_, TxMode::read, [&](Transaction& tx) -> Result<auditlog::DestructionCertificate> {
+    AuditQuery query;
+    query.after_seq = static_cast<Id>(seq - 1);
+    query.limit = 1;
+    auto records = tx.list_audit(query);
+    if (!records) return fail(records.error());
+    if (records->empty() || records->front().seq != static_cast<Id>(seq)) {
+      return fail(ErrorCode::not_found, "the log has no entry " + n(seq));
+    }
+    auto entry = to_log_entry(records->front());
+    if (entry.action != auditlog::kDestroyAction || !entry.allowed) {
+      return fail(ErrorCode::invalid_argument, "entry " + n(seq) + " does not record a destruction");
+    }
+    TransactionHashSource source(tx);
+    auto proof = merkle::prove_inclusion(source, seq - 1, head->head.tree_size);
+    if (!proof) return fail(proof.error());
+    return auditlog::DestructionCertificate{std::move(entry), *head, std::move(proof->path)};
+  });
+}
+
+Result<auditlog::DestructionCertificate> LogService::certificate_for(const Principal& by, std::uint64_t seq,
+                                                                     const Origin& origin) {
+  CUSTOS_TRY_VOID(require_role(by, Action::log_proof));
+  if (seq == 0) return fail(ErrorCode::invalid_argument, "log entries count from 1");
+  auto certificate = this->certificate(seq);
+  if (!certificate) return certificate;
+  CUSTOS_TRY_VOID(audited(by, origin, Action::log_proof, "log:" + n(seq) + "@certificate"));
+  return certificate;
+}
+
 Result<std::string> LogService::identifier_hash(const Principal& by, std::string_view value, const Origin& origin) {
   CUSTOS_TRY_VOID(require_role(by, Action::audit_hash));
   if (value.empty() || value.size() > 4096) return fail(ErrorCode::invalid_argument, "a value of 1 to 4096 bytes");

@@ -61,4 +61,10 @@ std::string_view to_string(Outcome outcome) noexcept {
   return outcome == Outcome::allowed ? "allowed" : "refused";
 }
 
+auditlog::Entry to_log_entry(const AuditRecord& r) {
+  return auditlog::Entry{static_cast<std::uint64_t>(r.seq), r.time, r.request_id,
+                         r.actor_id ? static_cast<std::uint64_t>(*r.actor_id) : 0, r.actor, r.source, r.action,
+                         r.target, r.outcome == Outcome::allowed, r.reason, r.detail};
+}
+
 }  // namespace custos::vault

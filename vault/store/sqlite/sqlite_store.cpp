@@ -160,13 +160,6 @@ auto all_rows(Statement& stmt, Reader reader) -> Result<std::vector<decltype(rea
   }
 }
 
-// The log's leaf for an audit record (docs/audit-log.md, "Leaf encoding").
-auditlog::Entry to_entry(const AuditRecord& r) {
-  return auditlog::Entry{static_cast<std::uint64_t>(r.seq), r.time, r.request_id,
-                         r.actor_id ? static_cast<std::uint64_t>(*r.actor_id) : 0, r.actor, r.source, r.action,
-                         r.target, r.outcome == Outcome::allowed, r.reason, r.detail};
-}
-
 // Stores each perfect subtree an append completes (the leaf included).
 class SubtreeWriter final : public merkle::SubtreeSink {
  public:
@@ -692,7 +685,7 @@ class SqliteTransaction final : public Transaction {
       return fail(ErrorCode::corrupt, "audit record " + std::to_string(r.seq) + " would be log entry " +
                                           std::to_string(pending_->size() + 1) + ": the log and the records disagree");
     }
-    auto leaf = auditlog::entry_leaf_hash(to_entry(r));
+    auto leaf = auditlog::entry_leaf_hash(to_log_entry(r));
     if (!leaf) return fail(leaf.error());
     SubtreeWriter writer(db_);
     pending_->append(*leaf, writer);
@@ -835,7 +828,7 @@ Result<merkle::CompactRange> load_log(Database& db) {
       if (static_cast<std::uint64_t>(record.seq) != range->size() + 1) {
         return fail(ErrorCode::corrupt, "audit record " + std::to_string(record.seq) + " follows a gap");
       }
-      auto leaf = auditlog::entry_leaf_hash(to_entry(record));
+      auto leaf = auditlog::entry_leaf_hash(to_log_entry(record));
       if (!leaf) return fail(leaf.error());
       range->append(*leaf, writer);
       CUSTOS_TRY_VOID(writer.result());

@@ -300,10 +300,7 @@ merkle::Hash expected_root(Store& store) {
   auto records = (*tx)->list_audit(all);
   merkle::CompactRange range;
   for (const auto& r : *records) {
-    auditlog::Entry e{static_cast<std::uint64_t>(r.seq), r.time, r.request_id,
-                      r.actor_id ? static_cast<std::uint64_t>(*r.actor_id) : 0, r.actor, r.source, r.action,
-                      r.target, r.outcome == Outcome::allowed, r.reason, r.detail};
-    range.append(*auditlog::entry_leaf_hash(e));
+    range.append(*auditlog::entry_leaf_hash(to_log_entry(r)));
   }
   return range.root();
 }

@@ -19,6 +19,7 @@
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
+#include "custos/vault/log_service.hpp"
 #include "custos/vault/policy_service.hpp"
 
 namespace custos::vault {
@@ -32,6 +33,7 @@ struct VaultServices {
   GrantService& grants;
   PolicyService& policies;
   DestructionService& destruction;
+  LogService& log;
 };
 
 struct ApiRequest {

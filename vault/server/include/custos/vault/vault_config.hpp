@@ -13,6 +13,7 @@
 #include "custos/vault/auth_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
+#include "custos/vault/log_service.hpp"
 
 namespace custos::vault {
 
@@ -48,6 +49,7 @@ struct VaultConfig {
   AuthPolicy auth;                         // [sessions] idle_minutes, absolute_hours; [login] …
   DocumentLimits documents;                // [limits] max_upload_bytes
   GrantLimits grants;                      // [grants] max_days
+  LogOptions audit_log;                    // [audit_log] head_every_entries, head_every_seconds
 
   std::filesystem::path resolve(const std::filesystem::path& p) const {
     return p.is_absolute() ? p : data_dir / p;

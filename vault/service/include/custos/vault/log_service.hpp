@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "custos/auditlog/certificate.hpp"
 #include "custos/merkle/proof.hpp"
 #include "custos/merkle/tree_head.hpp"
 #include "custos/platform/signing.hpp"
@@ -66,6 +67,8 @@ class LogService {
                                                   const IdentifierHasher& identifiers, LogOptions options = {});
 
   merkle::LogId log_id() const { return log_id_; }
+  // The key that signs the heads, "ed25519:<base64>".
+  std::string public_key() const { return signing_.public_key().to_string(); }
 
   // Signs a head over the committed log if it grew since the last head;
   // nothing when it did not. Refuses (corrupt/conflict) as described above.
@@ -86,6 +89,13 @@ class LogService {
                                  std::optional<UnixSeconds> until, const Origin& origin);
   // Entries [start, end) (0-based log positions; seq start+1 … end), at most max_page_entries.
   Result<EntriesPage> entries(const Principal& by, std::uint64_t start, std::uint64_t end, const Origin& origin);
+  // The destruction certificate of log entry `seq` (a document.destroy),
+  // signing a head first when none covers it yet. For the supervisor's answer
+  // (already audited with the destruction) and, through certificate_for, for
+  // auditors later.
+  Result<auditlog::DestructionCertificate> certificate(std::uint64_t seq);
+  Result<auditlog::DestructionCertificate> certificate_for(const Principal& by, std::uint64_t seq,
+                                                           const Origin& origin);
   // The keyed hash under which `value` appears in the log.
   Result<std::string> identifier_hash(const Principal& by, std::string_view value, const Origin& origin);
 

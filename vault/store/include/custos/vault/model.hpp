@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "custos/auditlog/entry.hpp"
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/timestamp.hpp"
 
@@ -145,6 +146,10 @@ struct AuditRecord {
   std::string reason;          // why (error code, or "ok" / the rule that allowed it)
   std::string detail;          // compact JSON with further fields; no customer content
 };
+
+// The audit log's entry for a record: the same fields, in the log's form
+// (docs/audit-log.md, "Leaf encoding").
+auditlog::Entry to_log_entry(const AuditRecord& record);
 
 // One applied version of the company's policy file. Versions count up from
 // 1 and are never reused; each version has one signed bundle per department.
