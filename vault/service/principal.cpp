@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 23>& rules() {
+const std::array<ActionRule, 24>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 23> table = {{
+  static const std::array<ActionRule, 24> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -41,6 +41,10 @@ const std::array<ActionRule, 23>& rules() {
       // until then any signed-in user may read a bundle: it is signed and
       // holds no customer information.
       {"policy.bundle", {}},
+      // The lending register names staff and documents (no titles): the
+      // auditor reads every department's, a department's manager and
+      // project leads their own (RegisterService narrows it).
+      {"register.lending", {R::auditor, R::dept_manager, R::project_lead}},
   }};
   return table;
 }

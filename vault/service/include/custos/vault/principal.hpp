@@ -38,6 +38,7 @@ enum class Action : std::uint8_t {
   grant_create, grant_list, grant_revoke, grant_list_mine,
   audit_list,
   policy_apply, policy_show, policy_history, policy_bundle,
+  register_lending,
 };
 std::string_view to_string(Action action) noexcept;
 
