@@ -44,6 +44,7 @@ const std::vector<Endpoint>& endpoints() {
       {"GET /policies/current", {R::it_engineer, R::auditor, R::dept_manager}},
       {"GET /policies", {R::it_engineer, R::auditor}},
       {"GET /policies/current/bundles/claims", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"GET /registers/lending", {R::auditor, R::dept_manager, R::project_lead}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
@@ -167,6 +168,9 @@ class AuthorizationMatrix : public ::testing::Test {
     if (endpoint == "GET /policies") return code(client.call("GET", "/api/v1/policies"));
     if (endpoint == "GET /policies/current/bundles/claims") {
       return code(client.call("GET", "/api/v1/policies/current/bundles/claims"));
+    }
+    if (endpoint == "GET /registers/lending") {
+      return code(client.call("GET", "/api/v1/registers/lending?month=" + month_of(now_seconds()).text()));
     }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});

@@ -79,6 +79,7 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (get && is({"policies"})) return Route{Action::policy_history, RouteKind::json, {}, {}};
   if (get && is({"policies", "current"})) return Route{Action::policy_show, RouteKind::json, {}, {}};
   if (get && is({"policies", "current", "bundles", "*"})) return Route{Action::policy_bundle, RouteKind::json, {}, s[3]};
+  if (get && is({"registers", "lending"})) return Route{Action::register_lending, RouteKind::json, {}, {}};
   return std::nullopt;
 }
 
@@ -94,6 +95,13 @@ std::string target_for(const Route& route) {
     case Action::policy_bundle: return "department:" + std::string(route.name);
     default: return std::string(to_string(route.action));
   }
+}
+
+// A query parameter's value; none when it is missing or empty.
+std::optional<std::string> query_text(const ApiRequest& request, const char* key) {
+  auto found = request.query.find(key);
+  if (found == request.query.end() || found->second.empty()) return std::nullopt;
+  return found->second;
 }
 
 ApiResponse json_response(unsigned status, json::value body) { return ApiResponse{status, json::serialize(body) + "\n", "application/json"}; }
@@ -393,11 +401,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
       }
       case Action::audit_list: {
         AuditQuery query;
-        auto text = [&](const char* key) -> std::optional<std::string> {
-          auto found = request.query.find(key);
-          if (found == request.query.end() || found->second.empty()) return std::nullopt;
-          return found->second;
-        };
+        auto text = [&](const char* key) { return query_text(request, key); };
         query.actor = text("actor");
         query.action = text("action");
         query.target = text("target");
@@ -445,11 +449,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
                                                {"warnings", applied->warnings}});
       }
       case Action::policy_show: {
-        std::optional<std::string> department;
-        if (auto found = request.query.find("department"); found != request.query.end() && !found->second.empty()) {
-          department = found->second;
-        }
-        auto shown = s_.policies.current(*principal, department, origin);
+        auto shown = s_.policies.current(*principal, query_text(request, "department"), origin);
         if (!shown) return fail(shown.error());
         return json_response(200, json::object{{"version", shown->record.version},
                                                {"file", shown->record.file_name},
@@ -475,6 +475,13 @@ ApiResponse Api::handle(const ApiRequest& request) {
         auto bundle = s_.policies.bundle(*principal, *department, origin);
         if (!bundle) return fail(bundle.error());
         return json_response(200, json::object{{"department", *department}, {"bundle", *bundle}});
+      }
+      case Action::register_lending: {
+        const auto month = query_text(request, "month");
+        if (!month) return fail(ErrorCode::invalid_argument, "name the month: ?month=YYYY-MM");
+        auto lending = s_.registers.lending(*principal, *month, query_text(request, "department"), origin);
+        if (!lending) return fail(lending.error());
+        return json_response(200, api_json::lending_register(*lending));
       }
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");

@@ -19,6 +19,7 @@
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
 #include "custos/vault/policy_service.hpp"
+#include "custos/vault/register_service.hpp"
 
 namespace custos::vault {
 
@@ -30,6 +31,7 @@ struct VaultServices {
   DocumentService& documents;
   GrantService& grants;
   PolicyService& policies;
+  RegisterService& registers;
 };
 
 struct ApiRequest {
