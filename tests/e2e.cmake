@@ -10,6 +10,7 @@ custos_test(NAME vault_cli_e2e_test SOURCES e2e/vault_cli_e2e_test.cpp DEPS ${cu
 custos_test(NAME authorization_matrix_test SOURCES e2e/authorization_matrix_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 custos_test(NAME vault_bad_input_test SOURCES e2e/vault_bad_input_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 custos_test(NAME offline_cli_test SOURCES e2e/offline_cli_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
-foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offline_cli_test)
+custos_test(NAME register_e2e_test SOURCES e2e/register_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offline_cli_test register_e2e_test)
   add_dependencies(${t} custos custos-vault)
 endforeach()

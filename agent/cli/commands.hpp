@@ -20,5 +20,6 @@ void add_document_commands(CLI::App& app, Action& action);
 void add_records_commands(CLI::App& app, Action& action);
 void add_policy_commands(CLI::App& app, Action& action);
 void add_audit_commands(CLI::App& app, Action& action);
+void add_register_commands(CLI::App& app, Action& action);
 
 }  // namespace custos::cli
