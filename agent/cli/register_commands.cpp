@@ -29,7 +29,8 @@ void add_register_output_options(CLI::App* command, RegisterOutput& out) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, RegisterFormat>{{"text", RegisterFormat::text},
                                                                                 {"json", RegisterFormat::json},
                                                                                 {"csv", RegisterFormat::csv},
-                                                                                {"xlsx", RegisterFormat::xlsx}}));
+                                                                                {"xlsx", RegisterFormat::xlsx}}))
+      ->option_text("text|json|csv|xlsx");
   command->add_option("--output", out.file,
                       "File for csv or xlsx (csv default: standard output; xlsx default: NAME-YYYY-MM.xlsx here)");
 }
