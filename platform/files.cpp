@@ -41,29 +41,36 @@ Result<void> write_all(int fd, std::span<const std::uint8_t> data, const std::fi
 
 Result<void> write_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                           mode_t mode) {
-  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   auto temp = path;
   temp += ".tmp-" + std::to_string(::getpid());
   {
+    // Created with `mode` (less the umask) so it is never wider than asked.
     Fd file{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)};
     if (file.fd < 0) return fail(os_error("cannot create", temp, errno));
-    // open() applies the umask; set the exact mode asked for.
-    if (::fchmod(file.fd, mode) != 0) return fail(os_error("cannot set mode on", temp, errno));
     if (auto written = write_all(file.fd, data, temp); !written) {
       ::unlink(temp.c_str());
       return written;
     }
-    if (::fsync(file.fd) != 0) {
-      const int err = errno;
-      ::unlink(temp.c_str());
-      return fail(os_error("cannot flush", temp, err));
-    }
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
+  return replace_with(temp, path, mode);
+}
+
+Result<void> replace_with(const std::filesystem::path& temp, const std::filesystem::path& path, mode_t mode) {
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  // Removes the temporary and names the step that failed.
+  auto abandon = [&temp](const char* what, const std::filesystem::path& subject) {
     const int err = errno;
     ::unlink(temp.c_str());
-    return fail(os_error("cannot replace", path, err));
+    return fail(os_error(what, subject, err));
+  };
+  {
+    Fd file{::open(temp.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+    if (file.fd < 0) return abandon("cannot open", temp);
+    // open() applied the umask; set the exact mode asked for.
+    if (::fchmod(file.fd, mode) != 0) return abandon("cannot set mode on", temp);
+    if (::fsync(file.fd) != 0) return abandon("cannot flush", temp);
   }
+  if (::rename(temp.c_str(), path.c_str()) != 0) return abandon("cannot replace", path);
   Fd dir{::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (dir.fd >= 0) ::fsync(dir.fd);
   return ok();

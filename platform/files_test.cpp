@@ -51,5 +51,20 @@ TEST_F(FilesTest, WriteIntoMissingFolderFails) {
             ErrorCode::not_found);
 }
 
+TEST_F(FilesTest, ReplaceWithSetsTheModeEvenPastTheUmask) {
+  ASSERT_TRUE(files::write_atomic(dir / "report", std::string_view("old"), 0600));
+  ASSERT_TRUE(files::write_atomic(dir / "written-by-a-library", std::string_view("new"), 0600));
+  ASSERT_TRUE(files::replace_with(dir / "written-by-a-library", dir / "report", 0640));
+  EXPECT_EQ(*files::read_text(dir / "report"), "new");
+  EXPECT_EQ(mode_of(dir / "report"), 0640u);
+  EXPECT_FALSE(std::filesystem::exists(dir / "written-by-a-library"));
+}
+
+TEST_F(FilesTest, ReplaceWithAMissingTemporaryLeavesTheFile) {
+  ASSERT_TRUE(files::write_atomic(dir / "report", std::string_view("old"), 0600));
+  EXPECT_EQ(files::replace_with(dir / "nope", dir / "report", 0600).error().code, ErrorCode::not_found);
+  EXPECT_EQ(*files::read_text(dir / "report"), "old");
+}
+
 }  // namespace
 }  // namespace custos

@@ -75,4 +75,39 @@ Result<UnixSeconds> parse_time(std::string_view text) {
   return text[19] == '+' ? result - offset : result + offset;
 }
 
+namespace {
+
+UtcMonth make_month(int y, unsigned m) {
+  using namespace std::chrono;
+  const year_month first{year{y}, month{m}};
+  const auto next = first + months{1};
+  auto seconds_of = [](year_month ym) {
+    return sys_days{ym / day{1}}.time_since_epoch().count() * 86400LL;
+  };
+  return UtcMonth{y, m, seconds_of(first), seconds_of(next)};
+}
+
+}  // namespace
+
+std::string UtcMonth::text() const {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u", year, month);
+  return buffer;
+}
+
+Result<UtcMonth> parse_month(std::string_view text) {
+  auto y = number(text, 0, 4, 1970, 9999);
+  auto m = number(text, 5, 2, 1, 12);
+  if (text.size() != 7 || text[4] != '-' || !y || !m) {
+    return fail(ErrorCode::invalid_argument, "unreadable month '" + std::string(text) + "': write it as YYYY-MM");
+  }
+  return make_month(*y, static_cast<unsigned>(*m));
+}
+
+UtcMonth month_of(UnixSeconds when) {
+  using namespace std::chrono;
+  const year_month_day ymd{floor<days>(sys_seconds{seconds{when}})};
+  return make_month(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+}
+
 }  // namespace custos

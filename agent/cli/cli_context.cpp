@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "custos/platform/files.hpp"
+#include "custos/report/table.hpp"
 
 namespace custos::cli {
 namespace json = boost::json;
@@ -115,17 +116,8 @@ Result<Secret> read_password(const char* prompt, const char* env) {
 void print_json(const json::value& value) { std::cout << json::serialize(value) << "\n"; }
 
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
-  // Terminal columns: one per code point, two for the CJK and full-width
-  // ranges (3-byte UTF-8 sequences led by 0xE3..0xED, or 0xEF for full-width
-  // forms), which is what Chinese titles and names use.
-  auto width = [](const std::string& s) {
-    std::size_t n = 0;
-    for (const unsigned char c : s) {
-      if ((c & 0xC0) == 0x80) continue;
-      n += (c >= 0xE3 && c <= 0xED) || c == 0xEF ? 2 : 1;
-    }
-    return n;
-  };
+  // Terminal columns: two for the Chinese characters of titles and names.
+  const auto width = [](const std::string& s) { return report::display_width(s); };
   std::vector<std::size_t> widths(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) widths[i] = width(header[i]);
   for (const auto& row : rows) {

@@ -21,5 +21,6 @@ void add_records_commands(CLI::App& app, Action& action);
 void add_policy_commands(CLI::App& app, Action& action);
 void add_audit_commands(CLI::App& app, Action& action);
 void add_destroy_commands(CLI::App& app, Action& action);
+void add_register_commands(CLI::App& app, Action& action);
 
 }  // namespace custos::cli

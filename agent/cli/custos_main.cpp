@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   ::umask(077);
   try {
     if (auto ready = custos::init_crypto(); !ready) return report(ready.error(), "start");
-    CLI::App app{"custos — the Custos command (vault, documents, grants, records, policies, audit, destruction)"};
+    CLI::App app{"custos — the Custos command (vault, documents, grants, records, policies, audit, destruction, registers)"};
     app.require_subcommand(1);
     app.footer("Exit codes: 0 success, 1 refused or findings, 2 bad usage or input.");
     Action action;
@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     add_policy_commands(app, action);
     add_audit_commands(app, action);
     add_destroy_commands(app, action);
+    add_register_commands(app, action);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -95,13 +95,14 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   if (!log) return report(log.error());
   // A head over whatever the log holds now, before the first request.
   if (auto first = (*log)->sign_head(now_seconds()); !first) return report(first.error());
+  RegisterService registers(**store, audit);
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
   } else if (*swept > 0) {
     spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
   }
-  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log});
+  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers});
   HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {

@@ -107,6 +107,7 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (get && is({"log", "entries"})) return Route{Action::log_entries, RouteKind::json, {}, "entries"};
   if (get && is({"log", "certificate"})) return Route{Action::log_proof, RouteKind::json, {}, "certificate"};
   if (post && is({"audit", "hash"})) return Route{Action::audit_hash, RouteKind::json, {}, {}};
+  if (get && is({"registers", "lending"})) return Route{Action::register_lending, RouteKind::json, {}, {}};
   return std::nullopt;
 }
 
@@ -125,6 +126,13 @@ std::string target_for(const Route& route) {
     case Action::policy_bundle: return "department:" + std::string(route.name);
     default: return std::string(to_string(route.action));
   }
+}
+
+// A query parameter's value; none when it is missing or empty.
+std::optional<std::string> query_text(const ApiRequest& request, const char* key) {
+  auto found = request.query.find(key);
+  if (found == request.query.end() || found->second.empty()) return std::nullopt;
+  return found->second;
 }
 
 ApiResponse json_response(unsigned status, json::value body) { return ApiResponse{status, json::serialize(body) + "\n", "application/json"}; }
@@ -431,11 +439,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
       }
       case Action::audit_list: {
         AuditQuery query;
-        auto text = [&](const char* key) -> std::optional<std::string> {
-          auto found = request.query.find(key);
-          if (found == request.query.end() || found->second.empty()) return std::nullopt;
-          return found->second;
-        };
+        auto text = [&](const char* key) { return query_text(request, key); };
         query.actor = text("actor");
         query.action = text("action");
         query.target = text("target");
@@ -483,11 +487,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
                                                {"warnings", applied->warnings}});
       }
       case Action::policy_show: {
-        std::optional<std::string> department;
-        if (auto found = request.query.find("department"); found != request.query.end() && !found->second.empty()) {
-          department = found->second;
-        }
-        auto shown = s_.policies.current(*principal, department, origin);
+        auto shown = s_.policies.current(*principal, query_text(request, "department"), origin);
         if (!shown) return fail(shown.error());
         return json_response(200, json::object{{"version", shown->record.version},
                                                {"file", shown->record.file_name},
@@ -620,6 +620,13 @@ ApiResponse Api::handle(const ApiRequest& request) {
         auto hash = s_.log.identifier_hash(*principal, *value, origin);
         if (!hash) return fail(hash.error());
         return json_response(200, json::object{{"hash", *hash}});
+      }
+      case Action::register_lending: {
+        const auto month = query_text(request, "month");
+        if (!month) return fail(ErrorCode::invalid_argument, "name the month: ?month=YYYY-MM");
+        auto lending = s_.registers.lending(*principal, *month, query_text(request, "department"), origin);
+        if (!lending) return fail(lending.error());
+        return json_response(200, api_json::lending_register(*lending));
       }
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");

@@ -141,4 +141,36 @@ boost::json::object entries_page(const EntriesPage& page) {
   return boost::json::object{{"lines", std::move(lines)}};
 }
 
+json::object lending_register(const LendingRegister& lending) {
+  json::array rows;
+  rows.reserve(lending.rows.size());
+  for (const auto& row : lending.rows) {
+    const auto& g = row.lending.grant;
+    // No document title: it may name a customer (docs/auditor-guide.md).
+    json::object o;
+    o["grant_id"] = g.id;
+    o["document_id"] = g.document_id;
+    o["level"] = to_string(row.lending.level);
+    o["department"] = row.lending.department;
+    o["grantee"] = g.grantee;
+    o["granted_by"] = g.granted_by_name;
+    o["granted_at"] = format_rfc3339(g.created_at);
+    o["expires_at"] = format_rfc3339(g.expires_at);
+    o["revoked_at"] = g.revoked_at ? json::value(format_rfc3339(*g.revoked_at)) : json::value(nullptr);
+    o["revoked_by"] = g.revoked_at ? json::value(g.revoked_by_name) : json::value(nullptr);
+    o["status"] = to_string(row.status);
+    o["views"] = row.views;
+    rows.emplace_back(std::move(o));
+  }
+  json::object o;
+  o["register"] = "lending";
+  o["month"] = lending.month.text();
+  o["from"] = format_rfc3339(lending.month.start);
+  o["until"] = format_rfc3339(lending.month.end);
+  o["department"] = lending.department ? json::value(*lending.department) : json::value(nullptr);
+  o["generated_at"] = format_rfc3339(lending.generated_at);
+  o["rows"] = std::move(rows);
+  return o;
+}
+
 }  // namespace custos::vault::api_json

@@ -7,6 +7,7 @@
 #include "custos/vault/destruction_service.hpp"
 #include "custos/vault/log_service.hpp"
 #include "custos/vault/model.hpp"
+#include "custos/vault/register_service.hpp"
 
 namespace custos::vault::api_json {
 
@@ -27,5 +28,6 @@ boost::json::array hashes(const std::vector<merkle::Hash>& hashes);
 boost::json::object export_plan(const ExportPlan& plan, const merkle::LogId& log_id);
 // Entries as canonical lines with their recorded leaf hashes.
 boost::json::object entries_page(const EntriesPage& page);
+boost::json::object lending_register(const LendingRegister& lending);
 
 }  // namespace custos::vault::api_json

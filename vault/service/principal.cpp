@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 31>& rules() {
+const std::array<ActionRule, 32>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 31> table = {{
+  static const std::array<ActionRule, 32> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -54,6 +54,10 @@ const std::array<ActionRule, 31>& rules() {
       {"destruction.list", {R::project_lead, R::auditor}},
       {"document.destroy", {R::project_lead}},
       {"destruction.refuse", {R::project_lead}},
+      // The lending register names staff and documents (no titles): the
+      // auditor reads every department's, a department's manager and
+      // project leads their own (RegisterService narrows it).
+      {"register.lending", {R::auditor, R::dept_manager, R::project_lead}},
   }};
   return table;
 }

@@ -1,6 +1,6 @@
-// The services' test fixture: every service over a real SQLite store in a
-// temporary folder, with an IT engineer, a project lead and a clerk of
-// "claims" and a project lead of "sales". Test code only.
+// The services' test fixture: the harness's services over a real SQLite
+// store in a temporary folder, with an IT engineer, a project lead and a
+// clerk of "claims" and a project lead of "sales". Test code only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,46 +13,21 @@
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
 #include "custos/vault/sqlite_store.hpp"
+#include "service_test_harness.hpp"
 
 namespace custos::vault {
 
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public ::testing::Test, protected ServiceHarness {
  protected:
   void SetUp() override {
-    dir = std::filesystem::temp_directory_path() /
-          ("custos-svc-" + std::to_string(::getpid()) + "-" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    store = std::move(*open_sqlite_store(dir / "vault.db", true));
-    sink = std::make_unique<DirectAuditSink>(*store);
-    AuthPolicy policy;
-    policy.cost = password::minimum_for_tests_only();
-    auth = std::make_unique<AuthService>(*store, *sink, policy);
-    directory = std::make_unique<DirectoryService>(*store, *sink, *auth);
-    documents = std::make_unique<DocumentService>(*store, *sink, vault_key);
-    grants = std::make_unique<GrantService>(*store, *sink);
-    auto admin_made = directory->bootstrap_admin("admin", "claims", Secret::from_string("admin-password-1"), origin());
-    ASSERT_TRUE(admin_made) << admin_made.error().describe();
-    admin = Principal{admin_made->user, ""};
+    ASSERT_NO_FATAL_FAILURE(open_services("svc", origin()));
     ASSERT_TRUE(directory->create_department(admin, "sales", origin()));
     lead = make("lead", "claims", {Role::project_lead});
     clerk = make("clerk", "claims", {Role::info_clerk});
     other_lead = make("lead2", "sales", {Role::project_lead});
   }
-  void TearDown() override {
-    close_store();
-    std::filesystem::remove_all(dir);
-  }
   // Ends every service and closes the store (its files stay).
-  virtual void close_store() {
-    grants.reset();
-    documents.reset();
-    directory.reset();
-    auth.reset();
-    sink.reset();
-    store.reset();
-  }
+  virtual void close_store() { close_services(); }
 
   Origin origin() const { return Origin{"req", "127.0.0.1", now_seconds(), ""}; }
 
@@ -97,15 +72,7 @@ class ServiceTest : public ::testing::Test {
     sqlite3_close(db);
   }
 
-  std::filesystem::path dir;
-  Secret vault_key = Secret::random(32);
-  std::unique_ptr<Store> store;
-  std::unique_ptr<DirectAuditSink> sink;
-  std::unique_ptr<AuthService> auth;
-  std::unique_ptr<DirectoryService> directory;
-  std::unique_ptr<DocumentService> documents;
-  std::unique_ptr<GrantService> grants;
-  Principal admin, lead, clerk, other_lead;
+  Principal lead, clerk, other_lead;
 };
 
 inline std::string sample(std::size_t size) {

@@ -70,9 +70,13 @@ Document read_document(const Statement& s) {
   return doc;
 }
 
-constexpr const char* kGrantColumns =
+// A grant's columns (read_grant) and the tables they come from, apart so
+// that a query can add columns of its own.
+constexpr const char* kGrantFields =
     "SELECT g.id, g.document_id, doc.title, g.grantee_id, gu.name, g.granted_by, bu.name, "
-    "g.created_at, g.expires_at, g.revoked_at, COALESCE(ru.name, '') FROM grants g "
+    "g.created_at, g.expires_at, g.revoked_at, COALESCE(ru.name, '')";
+constexpr const char* kGrantTables =
+    " FROM grants g "
     "JOIN documents doc ON doc.id = g.document_id JOIN users gu ON gu.id = g.grantee_id "
     "JOIN users bu ON bu.id = g.granted_by LEFT JOIN users ru ON ru.id = g.revoked_by ";
 
@@ -432,14 +436,14 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<Grant> grant_by_id(Id grant) override {
-    static const std::string sql = std::string(kGrantColumns) + "WHERE g.id = ?";
+    static const std::string sql = std::string(kGrantFields) + kGrantTables + "WHERE g.id = ?";
     auto stmt = db_.prepare(sql.c_str());
     if (stmt) stmt->bind(1, grant);
     return one_row(std::move(stmt), read_grant, "no such grant");
   }
 
   Result<std::vector<Grant>> grants_of_document(Id document) override {
-    static const std::string sql = std::string(kGrantColumns) + "WHERE g.document_id = ? ORDER BY g.id";
+    static const std::string sql = std::string(kGrantFields) + kGrantTables + "WHERE g.document_id = ? ORDER BY g.id";
     TRY_STMT(s, db_.prepare(sql.c_str()));
     s.bind(1, document);
     return all_rows(s, read_grant);
@@ -447,7 +451,7 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<Grant>> grants_of_user(Id user, std::optional<UnixSeconds> live_at) override {
     static const std::string sql =
-        std::string(kGrantColumns) +
+        std::string(kGrantFields) + kGrantTables +
         "WHERE g.grantee_id = ?1 AND doc.state = 'active' AND "
         "(?2 IS NULL OR (g.revoked_at IS NULL AND g.expires_at > ?2)) ORDER BY g.id";
     TRY_STMT(s, db_.prepare(sql.c_str()));
@@ -456,7 +460,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<std::optional<Grant>> live_grant(Id document, Id user, UnixSeconds now) override {
-    static const std::string sql = std::string(kGrantColumns) +
+    static const std::string sql = std::string(kGrantFields) + kGrantTables +
                                    "WHERE g.document_id = ? AND g.grantee_id = ? AND g.revoked_at IS NULL "
                                    "AND g.expires_at > ? ORDER BY g.expires_at DESC LIMIT 1";
     TRY_STMT(s, db_.prepare(sql.c_str()));
@@ -541,6 +545,20 @@ class SqliteTransaction final : public Transaction {
     TRY_STMT(chunks, db_.prepare(kDeleteChunks));
     chunks.bind(1, document);
     return chunks.run();
+  }
+
+  Result<std::vector<LendingGrant>> grants_created_between(UnixSeconds from, UnixSeconds to,
+                                                           std::optional<Id> department) override {
+    static const std::string sql = std::string(kGrantFields) + ", doc.level, doc.department_id, dd.name" +
+                                   kGrantTables +
+                                   "JOIN departments dd ON dd.id = doc.department_id "
+                                   "WHERE g.created_at >= ?1 AND g.created_at < ?2 AND "
+                                   "(?3 IS NULL OR doc.department_id = ?3) ORDER BY g.created_at, g.id";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, from).bind(2, to).bind(3, department);
+    return all_rows(s, [](const Statement& st) {
+      return LendingGrant{read_grant(st), level_from_string(st.text(11)), st.integer(12), st.text(13)};
+    });
   }
 
   Result<PolicyRecord> insert_policy(const PolicyRecord& p) override {
@@ -662,6 +680,16 @@ class SqliteTransaction final : public Transaction {
       if (!head) return fail(head.error());
       out.push_back(*head);
     }
+  }
+
+  Result<std::vector<ContentRelease>> content_releases_between(UnixSeconds from, UnixSeconds to) override {
+    // The target is "document:ID"; substr() is 1-based.
+    TRY_STMT(s, db_.prepare(
+        "SELECT actor_id, CAST(substr(target, 10) AS INTEGER), time FROM audit_events "
+        "WHERE time >= ?1 AND time < ?2 AND action = 'document.content' AND outcome = 'allowed' "
+        "AND actor_id IS NOT NULL AND target LIKE 'document:%' ORDER BY time, seq"));
+    s.bind(1, from).bind(2, to);
+    return all_rows(s, [](const Statement& st) { return ContentRelease{st.integer(0), st.integer(1), st.integer(2)}; });
   }
 
  protected:

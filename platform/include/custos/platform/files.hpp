@@ -23,6 +23,13 @@ inline Result<void> write_atomic(const std::filesystem::path& path, std::string_
   return write_atomic(path, as_bytes(text), mode);
 }
 
+// The last step of an atomic write, for files another library writes (e.g.
+// a spreadsheet writer that wants a file name): sets `mode` on the finished
+// file `temp`, flushes it, renames it over `path` and flushes the folder.
+// `temp` must be on the same file system as `path` (best: in its folder);
+// it is removed when any step fails.
+Result<void> replace_with(const std::filesystem::path& temp, const std::filesystem::path& path, mode_t mode);
+
 // Reads a whole (small) file. Fails with not_found or io.
 Result<std::string> read_text(const std::filesystem::path& path);
 // Reads a secret file, refusing one that group or others may read.

@@ -21,6 +21,7 @@
 #include "custos/vault/grant_service.hpp"
 #include "custos/vault/log_service.hpp"
 #include "custos/vault/policy_service.hpp"
+#include "custos/vault/register_service.hpp"
 
 namespace custos::vault {
 
@@ -34,6 +35,7 @@ struct VaultServices {
   PolicyService& policies;
   DestructionService& destruction;
   LogService& log;
+  RegisterService& registers;
 };
 
 struct ApiRequest {

@@ -40,6 +40,7 @@ enum class Action : std::uint8_t {
   policy_apply, policy_show, policy_history, policy_bundle,
   log_head, log_proof, log_entries, audit_hash,
   destruction_request, destruction_list, document_destroy, destruction_refuse,
+  register_lending,
 };
 std::string_view to_string(Action action) noexcept;
 

@@ -127,6 +127,23 @@ struct Grant {
   bool live(UnixSeconds now) const { return !revoked_at && now < expires_at; }
 };
 
+// A grant as the registers show it: with its document's level and
+// department, which the grant itself does not carry.
+struct LendingGrant {
+  Grant grant;
+  Level level = Level::unknown;
+  Id department_id = 0;
+  std::string department;
+};
+
+// One release of a document's content to a user (an allowed
+// `document.content` audit record).
+struct ContentRelease {
+  Id user_id = 0;
+  Id document_id = 0;
+  UnixSeconds time = 0;
+};
+
 enum class Outcome : std::uint8_t { allowed, refused };
 std::string_view to_string(Outcome outcome) noexcept;
 

@@ -90,6 +90,10 @@ class Transaction {
   virtual Result<std::vector<Grant>> grants_of_user(Id user, std::optional<UnixSeconds> live_at) = 0;
   virtual Result<std::optional<Grant>> live_grant(Id document, Id user, UnixSeconds now) = 0;
   virtual Result<void> revoke_grant(Id grant, Id by, UnixSeconds now) = 0;
+  // Grants created in [from, to) on documents of `department` (or of all),
+  // oldest first, whatever state their document is in now.
+  virtual Result<std::vector<LendingGrant>> grants_created_between(UnixSeconds from, UnixSeconds to,
+                                                                   std::optional<Id> department) = 0;
 
   // Ends every grant on `document` that is live at `now` (revoked by `by`);
   // the number ended.
@@ -136,6 +140,9 @@ class Transaction {
     return seq;
   }
   virtual Result<std::vector<AuditRecord>> list_audit(const AuditQuery& query) = 0;
+  // Every allowed `document.content` record with time in [from, to), oldest
+  // first. Reads the audit table's time range once (its time index).
+  virtual Result<std::vector<ContentRelease>> content_releases_between(UnixSeconds from, UnixSeconds to) = 0;
 
   // The first record at or after `time`, and the last one before it, by seq.
   virtual Result<std::optional<Id>> first_audit_at_or_after(UnixSeconds time) = 0;

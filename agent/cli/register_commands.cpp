@@ -1,0 +1,145 @@
+// custos register lending: the registers of the confidentiality rules
+// (借阅、销毁记录表) as a terminal table, the vault's JSON, CSV or XLSX.
+// Every register command shares the output options and emit_register();
+// each adds only its query and how a row of the vault's answer reads.
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli_context.hpp"
+#include "commands.hpp"
+#include "custos/platform/timestamp.hpp"
+#include "custos/report/csv_writer.hpp"
+#include "custos/report/xlsx_writer.hpp"
+
+namespace custos::cli {
+namespace json = boost::json;
+
+namespace {
+
+enum class RegisterFormat { text, json, csv, xlsx };
+
+struct RegisterOutput {
+  RegisterFormat format = RegisterFormat::text;
+  std::filesystem::path file;
+};
+
+void add_register_output_options(CLI::App* command, RegisterOutput& out) {
+  command
+      ->add_option("--format", out.format, "text (a table), json (the vault's answer), csv or xlsx")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, RegisterFormat>{{"text", RegisterFormat::text},
+                                                                                {"json", RegisterFormat::json},
+                                                                                {"csv", RegisterFormat::csv},
+                                                                                {"xlsx", RegisterFormat::xlsx}}))
+      ->option_text("text|json|csv|xlsx");
+  command->add_option("--output", out.file,
+                      "File for csv or xlsx (csv default: standard output; xlsx default: NAME-YYYY-MM.xlsx here)");
+}
+
+// Shows one register: `answer` as is for json, else `table` as text, CSV or
+// XLSX. `stem` names the default XLSX file, `sheet` its worksheet.
+int emit_register(const RegisterOutput& out, const json::value& answer, const report::Table& table,
+                  const std::string& stem, const std::string& sheet, std::string_view what) {
+  switch (out.format) {
+    case RegisterFormat::json: print_json(answer); return kExitOk;
+    case RegisterFormat::text: print_table(table.headings, table.rows); return kExitOk;
+    case RegisterFormat::csv: {
+      if (!out.file.empty()) break;
+      auto csv = report::to_csv(table);
+      if (!csv) return report(csv.error(), what);
+      std::cout << *csv << std::flush;
+      return std::cout ? kExitOk : report(Error{ErrorCode::io, "cannot write to standard output"}, what);
+    }
+    case RegisterFormat::xlsx: break;
+  }
+  const auto file = out.file.empty() ? std::filesystem::path(stem + ".xlsx") : out.file;
+  auto written = out.format == RegisterFormat::csv ? report::write_csv(table, file)
+                                                   : report::write_xlsx(table, file, {sheet});
+  if (!written) return report(written.error(), what);
+  std::cout << "wrote " << table.rows.size() << " row(s) to " << file.string() << "\n";
+  return kExitOk;
+}
+
+// The vault's RFC 3339 time as a register shows it: "2026-11-03 09:15:00"
+// (UTC, which the heading of the column says).
+std::string register_time(const std::string& rfc3339) {
+  if (rfc3339.empty()) return {};
+  auto parsed = parse_time(rfc3339);
+  if (!parsed) return rfc3339;
+  auto text = format_rfc3339(*parsed);
+  text[10] = ' ';
+  text.pop_back();
+  return text;
+}
+
+std::string level_in_chinese(const std::string& level) {
+  if (level == "secret") return "秘密";
+  if (level == "confidential") return "机密";
+  if (level == "top_secret") return "绝密";
+  return level;
+}
+
+std::string status_in_chinese(const std::string& status) {
+  if (status == "live") return "有效";
+  if (status == "revoked") return "已撤销";
+  if (status == "expired") return "已到期";
+  return status;
+}
+
+// The lending register (借阅记录表): one row per grant of the month. No
+// document titles: the vault does not send them (they can name customers).
+report::Table lending_table(const json::value& answer) {
+  report::Table table{{"序号", "文件编号", "密级", "部门", "借阅人", "批准人", "借阅时间 (UTC)", "到期时间 (UTC)",
+                       "归还/撤销时间 (UTC)", "撤销人", "状态", "查看次数"},
+                      {},
+                      {0, 1, 11}};
+  const auto* rows = answer.is_object() ? answer.as_object().if_contains("rows") : nullptr;
+  if (rows == nullptr || !rows->is_array()) return table;
+  for (const auto& row : rows->as_array()) {
+    table.rows.push_back({std::to_string(table.rows.size() + 1), text_of(row, "document_id"),
+                          level_in_chinese(text_of(row, "level")), text_of(row, "department"), text_of(row, "grantee"),
+                          text_of(row, "granted_by"), register_time(text_of(row, "granted_at")),
+                          register_time(text_of(row, "expires_at")), register_time(text_of(row, "revoked_at")),
+                          text_of(row, "revoked_by"), status_in_chinese(text_of(row, "status")),
+                          text_of(row, "views")});
+  }
+  return table;
+}
+
+struct LendingArgs {
+  std::string month, department;
+  RegisterOutput out;
+};
+
+int run_lending(const LendingArgs& a) {
+  constexpr std::string_view what = "register lending";
+  auto month = parse_month(a.month);
+  if (!month) return report(month.error(), what);
+  if (!a.out.file.empty() && (a.out.format == RegisterFormat::text || a.out.format == RegisterFormat::json)) {
+    return report(Error{ErrorCode::invalid_argument, "--output is for --format csv or xlsx"}, what);
+  }
+  auto client = logged_in_client();
+  if (!client) return report(client.error(), what);
+  std::string target = "/api/v1/registers/lending?month=" + month->text();
+  if (!a.department.empty()) target += "&department=" + url_encode(a.department);
+  auto answer = client->call("GET", target);
+  if (!answer) return report(answer.error(), what);
+  return emit_register(a.out, *answer, lending_table(*answer), "lending-" + month->text(), "借阅记录 " + month->text(),
+                       what);
+}
+
+}  // namespace
+
+void add_register_commands(CLI::App& app, Action& action) {
+  static LendingArgs lending_args;
+  auto* reg = app.add_subcommand("register", "Registers of lending and destruction (auditor, managers, leads)");
+  reg->require_subcommand(1);
+  auto* lending = reg->add_subcommand("lending", "The lending register (借阅记录表): every view grant of one month");
+  lending->add_option("--month", lending_args.month, "The month, YYYY-MM (UTC)")->required();
+  lending->add_option("--department", lending_args.department,
+                      "Only this department (auditors; others always get their own)");
+  add_register_output_options(lending, lending_args.out);
+  lending->footer("A grant belongs to the UTC month it was created in. No document titles are shown.");
+  lending->callback([&action] { action = [] { return run_lending(lending_args); }; });
+}
+
+}  // namespace custos::cli
