@@ -1,6 +1,7 @@
 #include "canonical_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "custos/platform/json_text.hpp"
@@ -64,24 +65,37 @@ Result<std::int64_t> CanonicalReader::signed_integer() {
 }
 
 Result<std::string> CanonicalReader::string() {
+  std::string value;
+  CUSTOS_TRY_VOID(string_into(value));
+  return value;
+}
+
+Result<void> CanonicalReader::string_into(std::string& value) {
   const auto begin = pos_;
   if (!peek('"')) return std::unexpected(error("expected a string"));
   ++pos_;
-  // The common case: no escape. Such a string is canonical exactly when it
-  // holds no character the writer would have escaped and is valid UTF-8.
-  const auto stop = text_.find_first_of("\"\\", pos_);
-  if (stop != std::string_view::npos && text_[stop] == '"') {
-    const auto plain = text_.substr(pos_, stop - pos_);
-    const bool clean = std::none_of(plain.begin(), plain.end(),
-                                    [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-    if (!clean || !is_valid_utf8(plain)) {
+  // The common case, in one pass: no escape and no control character. Such a
+  // string is canonical exactly when it is valid UTF-8 (checked only when a
+  // byte above 0x7F was seen).
+  bool high = false;
+  std::size_t i = pos_;
+  for (; i < text_.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text_[i]);
+    if (c == '"' || c == '\\' || c < 0x20) break;
+    high |= c >= 0x80;
+  }
+  if (i < text_.size() && text_[i] == '"') {
+    const auto plain = text_.substr(pos_, i - pos_);
+    if (high && !is_valid_utf8(plain)) {
       pos_ = begin;
       return std::unexpected(error("string that is not in canonical form"));
     }
-    pos_ = stop + 1;
-    return std::string(plain);
+    value.assign(plain);
+    pos_ = i + 1;
+    return ok();
   }
-  std::string value;
+  value.assign(text_.substr(pos_, i - pos_));
+  pos_ = i;
   for (;;) {
     if (pos_ >= text_.size()) return std::unexpected(error("unterminated string"));
     const char c = text_[pos_];
@@ -125,7 +139,7 @@ Result<std::string> CanonicalReader::string() {
     pos_ = begin;
     return std::unexpected(error("string that is not in canonical form"));
   }
-  return value;
+  return ok();
 }
 
 Result<Bytes> CanonicalReader::hex_string() {
@@ -142,11 +156,14 @@ Result<Bytes> CanonicalReader::hex_string() {
 
 Result<merkle::Hash> CanonicalReader::hash() {
   // "<64 lower-case hex digits>", read in place (an export has one per entry).
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
+  static constexpr auto kNibble = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+    return table;
+  }();
+  const auto nibble = [](char c) -> int { return kNibble[static_cast<unsigned char>(c)]; };
   merkle::Hash out{};
   if (text_.size() - pos_ < 66 || text_[pos_] != '"' || text_[pos_ + 65] != '"') {
     return std::unexpected(error("expected a 32-byte hash in hex"));

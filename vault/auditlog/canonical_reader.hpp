@@ -27,6 +27,8 @@ class CanonicalReader {
   Result<std::uint64_t> unsigned_integer();
   Result<std::int64_t> signed_integer();
   Result<std::string> string();
+  // The same into `out`, reusing its storage (the hot path of a verifier).
+  Result<void> string_into(std::string& out);
   // A string of exactly 64 lower-case hex digits.
   Result<merkle::Hash> hash();
   // A string of lower-case hex digits.
@@ -46,7 +48,8 @@ class CanonicalReader {
 };
 
 struct ParsedLine;
-// Reads one canonical entry object at the reader's position (entry.cpp).
-Result<ParsedLine> read_entry(CanonicalReader& reader);
+// Reads one canonical entry object at the reader's position into `into`,
+// reusing its strings' storage (entry.cpp).
+Result<void> read_entry(CanonicalReader& reader, ParsedLine& into);
 
 }  // namespace custos::auditlog

@@ -33,10 +33,10 @@ Result<DestructionCertificate> parse_certificate(std::string_view text) {
   }
   CUSTOS_TRY_VOID(r.literal(","));
   CUSTOS_TRY_VOID(r.key("entry"));
-  auto entry = read_entry(r);
-  if (!entry) return fail(entry.error());
-  if (entry->leaf_hash) return fail(ErrorCode::invalid_argument, "a certificate's entry carries no leaf_hash");
-  certificate.entry = std::move(entry->entry);
+  ParsedLine entry;
+  CUSTOS_TRY_VOID(read_entry(r, entry));
+  if (entry.leaf_hash) return fail(ErrorCode::invalid_argument, "a certificate's entry carries no leaf_hash");
+  certificate.entry = std::move(entry.entry);
   CUSTOS_TRY_VOID(r.literal(","));
   CUSTOS_TRY_VOID(r.key("signed_head"));
   auto head_text = r.string();

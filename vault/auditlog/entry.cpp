@@ -1,19 +1,24 @@
 #include "custos/auditlog/entry.hpp"
 
+#include <cstring>
+
 #include "canonical_reader.hpp"
 #include "custos/platform/json_text.hpp"
 
 namespace custos::auditlog {
 namespace {
 
-void put_u64(Bytes& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
+// Writes big-endian integers and length-prefixed text at `at`, advancing it.
+std::uint8_t* put_u64(std::uint8_t* at, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) *at++ = static_cast<std::uint8_t>(value >> shift);
+  return at;
 }
 
-void put_text(Bytes& out, std::string_view text) {
+std::uint8_t* put_text(std::uint8_t* at, std::string_view text) {
   const auto size = static_cast<std::uint32_t>(text.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(size >> shift));
-  out.insert(out.end(), text.begin(), text.end());
+  for (int shift = 24; shift >= 0; shift -= 8) *at++ = static_cast<std::uint8_t>(size >> shift);
+  if (!text.empty()) std::memcpy(at, text.data(), text.size());
+  return at + text.size();
 }
 
 // The text fields in leaf order.
@@ -60,6 +65,12 @@ class LeafReader {
 }  // namespace
 
 Result<Bytes> encode_leaf(const Entry& entry) {
+  Bytes out;
+  CUSTOS_TRY_VOID(encode_leaf_into(entry, out));
+  return out;
+}
+
+Result<void> encode_leaf_into(const Entry& entry, Bytes& out) {
   if (entry.seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
   std::size_t size = kLeafDomain.size() + 8 * 3 + 1;
   for (const auto* field : text_fields(entry)) {
@@ -67,15 +78,15 @@ Result<Bytes> encode_leaf(const Entry& entry) {
     size += 4 + field->size();
   }
   if (size > kMaxEntryBytes) return fail(ErrorCode::too_large, "an audit entry is larger than 1 MiB");
-  Bytes out;
-  out.reserve(size);
-  out.insert(out.end(), kLeafDomain.begin(), kLeafDomain.end());
-  put_u64(out, entry.seq);
-  put_u64(out, static_cast<std::uint64_t>(entry.time));
-  put_u64(out, entry.actor_id);
-  out.push_back(entry.allowed ? 1 : 0);
-  for (const auto* field : text_fields(entry)) put_text(out, *field);
-  return out;
+  out.resize(size);
+  auto* at = out.data();
+  std::memcpy(at, kLeafDomain.data(), kLeafDomain.size());
+  at = put_u64(at + kLeafDomain.size(), entry.seq);
+  at = put_u64(at, static_cast<std::uint64_t>(entry.time));
+  at = put_u64(at, entry.actor_id);
+  *at++ = entry.allowed ? 1 : 0;
+  for (const auto* field : text_fields(entry)) at = put_text(at, *field);
+  return ok();
 }
 
 Result<Entry> decode_leaf(std::span<const std::uint8_t> bytes) {
@@ -130,16 +141,14 @@ std::string to_json_line(const Entry& entry, const merkle::Hash* leaf_hash) {
   return out;
 }
 
-Result<ParsedLine> read_entry(CanonicalReader& r) {
-  ParsedLine parsed;
+Result<void> read_entry(CanonicalReader& r, ParsedLine& parsed) {
   Entry& e = parsed.entry;
+  e.actor_id = 0;
+  parsed.leaf_hash.reset();
   const auto text = [&r](std::string_view key, std::string& into) -> Result<void> {
     CUSTOS_TRY_VOID(r.literal(","));
     CUSTOS_TRY_VOID(r.key(key));
-    auto value = r.string();
-    if (!value) return fail(value.error());
-    into = std::move(*value);
-    return ok();
+    return r.string_into(into);
   };
   CUSTOS_TRY_VOID(r.literal("{"));
   CUSTOS_TRY_VOID(r.key("seq"));
@@ -165,12 +174,15 @@ Result<ParsedLine> read_entry(CanonicalReader& r) {
   CUSTOS_TRY_VOID(text("source", e.source));
   CUSTOS_TRY_VOID(text("action", e.action));
   CUSTOS_TRY_VOID(text("target", e.target));
-  std::string outcome;
-  CUSTOS_TRY_VOID(text("outcome", outcome));
-  if (outcome != "allowed" && outcome != "refused") {
+  CUSTOS_TRY_VOID(r.literal(","));
+  CUSTOS_TRY_VOID(r.key("outcome"));
+  if (r.peek('"') && r.literal("\"allowed\"")) {
+    e.allowed = true;
+  } else if (r.literal("\"refused\"")) {
+    e.allowed = false;
+  } else {
     return fail(ErrorCode::invalid_argument, "outcome is \"allowed\" or \"refused\"");
   }
-  e.allowed = outcome == "allowed";
   CUSTOS_TRY_VOID(text("reason", e.reason));
   CUSTOS_TRY_VOID(text("detail", e.detail));
   if (r.peek(',')) {
@@ -181,14 +193,18 @@ Result<ParsedLine> read_entry(CanonicalReader& r) {
     parsed.leaf_hash = *hash;
   }
   CUSTOS_TRY_VOID(r.literal("}"));
-  return parsed;
+  return ok();
+}
+
+Result<void> parse_json_line_into(std::string_view line, ParsedLine& into) {
+  CanonicalReader r(line);
+  CUSTOS_TRY_VOID(read_entry(r, into));
+  return r.end();
 }
 
 Result<ParsedLine> parse_json_line(std::string_view line) {
-  CanonicalReader r(line);
-  auto parsed = read_entry(r);
-  if (!parsed) return parsed;
-  CUSTOS_TRY_VOID(r.end());
+  ParsedLine parsed;
+  CUSTOS_TRY_VOID(parse_json_line_into(line, parsed));
   return parsed;
 }
 

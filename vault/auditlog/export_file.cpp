@@ -118,30 +118,29 @@ bool ExportFileVerifier::add_line(std::string_view line) {
   if (line_error_ || verifier_.failed()) return false;
   const std::uint64_t expected = start_ + lines_ + 1;
   ++lines_;
-  auto parsed = parse_json_line(line);
-  if (!parsed) {
+  auto& parsed = scratch_;
+  if (auto read = parse_json_line_into(line, parsed); !read) {
     line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + " (line " + n(lines_ + 1) +
-                                                ") is not a canonical entry line: " + parsed.error().message};
+                                                ") is not a canonical entry line: " + read.error().message};
     line_error_seq_ = expected;
     return false;
   }
-  if (parsed->entry.seq != expected) {
-    line_error_ = Error{ErrorCode::corrupt, "line " + n(lines_ + 1) + " holds entry " + n(parsed->entry.seq) +
+  if (parsed.entry.seq != expected) {
+    line_error_ = Error{ErrorCode::corrupt, "line " + n(lines_ + 1) + " holds entry " + n(parsed.entry.seq) +
                                                 " where entry " + n(expected) +
                                                 " belongs: an entry was dropped, duplicated or moved"};
     line_error_seq_ = expected;
     return false;
   }
-  auto leaf = encode_leaf(parsed->entry);
-  if (!leaf) {
-    line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + ": " + leaf.error().message};
+  if (auto encoded = encode_leaf_into(parsed.entry, leaf_); !encoded) {
+    line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + ": " + encoded.error().message};
     line_error_seq_ = expected;
     return false;
   }
-  if (parsed->leaf_hash) {
-    verifier_.add_entry(*leaf, *parsed->leaf_hash);
+  if (parsed.leaf_hash) {
+    verifier_.add_entry(leaf_, *parsed.leaf_hash);
   } else {
-    verifier_.add_entry(*leaf);
+    verifier_.add_entry(leaf_);
   }
   return !verifier_.failed();
 }

@@ -10,7 +10,7 @@ std::string n(std::uint64_t value) { return std::to_string(value); }
 }  // namespace
 
 ExportVerifier::ExportVerifier(std::span<const TreeHead> heads, CompactRange start)
-    : range_(std::move(start)), start_(range_.size()), verified_through_(range_.size()), recorded_(range_) {
+    : range_(std::move(start)), start_(range_.size()), verified_through_(range_.size()), at_last_head_(range_) {
   // Heads are sorted once so the hot loop compares one size per entry.
   for (std::size_t i = 0; i < heads.size(); ++i) {
     if (heads[i].log_id != heads.front().log_id) {
@@ -49,7 +49,7 @@ void ExportVerifier::add_entry(std::span<const std::uint8_t> entry, const Hash& 
   if (hints_ == Hints::unused && range_.size() == start_) hints_ = Hints::active;
   const Hash leaf = leaf_hash(entry);
   if (hints_ == Hints::active) {
-    recorded_.append(recorded_leaf_hash);
+    recorded_since_head_.push_back(recorded_leaf_hash);
     if (leaf != recorded_leaf_hash && !first_unlike_record_) first_unlike_record_ = range_.size();
   }
   append(leaf);
@@ -76,7 +76,12 @@ void ExportVerifier::check_heads_at_current_size() {
     // swap of two entries) and would only blur which entry is first.
     next_head_ = heads_.size();
     const std::string at_head = "the entries do not match head " + n(head.position) + " (log size " + n(size) + "): ";
-    if (hinted && recorded_.root() == head.root) {
+    const auto recorded_root = [&] {
+      CompactRange recorded = at_last_head_;
+      recorded.append(recorded_since_head_);
+      return recorded.root();
+    };
+    if (hinted && recorded_root() == head.root) {
       const std::uint64_t bad = *first_unlike_record_;
       record({Error{ErrorCode::corrupt, at_head + "entry " + n(bad) +
                                             " differs from its recorded leaf hash, which the head proves: entry " +
@@ -91,6 +96,10 @@ void ExportVerifier::check_heads_at_current_size() {
     return;
   }
   verified_through_ = size;
+  if (hints_ == Hints::active) {
+    at_last_head_ = range_;
+    recorded_since_head_.clear();
+  }
   if (hinted && *first_unlike_record_ < size) {
     // The entries are proven; the hash recorded beside one of them is not.
     const std::uint64_t bad = *first_unlike_record_;

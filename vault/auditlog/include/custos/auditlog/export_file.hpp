@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "custos/auditlog/entry.hpp"
 #include "custos/merkle/compact_range.hpp"
 #include "custos/merkle/export_verifier.hpp"
 #include "custos/merkle/tree_head.hpp"
@@ -100,6 +101,9 @@ class ExportFileVerifier {
   std::size_t own_heads_ = 0;
   std::optional<Error> line_error_;
   std::optional<std::uint64_t> line_error_seq_;
+  // Reused for every line, so reading an entry allocates nothing.
+  ParsedLine scratch_;
+  Bytes leaf_;
 };
 
 }  // namespace custos::auditlog

@@ -119,10 +119,13 @@ class ExportVerifier {
   std::uint64_t verified_through_ = 0;
   std::size_t heads_checked_ = 0;
   std::optional<ExportFinding> finding_;
-  // The tree of the recorded leaf hashes, and the first entry whose own leaf
-  // hash differs from its recorded one.
+  // The recorded leaf hashes since the last head that matched, the range
+  // at that head, and the first entry whose own leaf hash differs from its
+  // recorded one. The tree of the recorded hashes is only built when a head
+  // fails, so an intact export costs one tree, not two.
   Hints hints_ = Hints::unused;
-  CompactRange recorded_;
+  CompactRange at_last_head_;
+  std::vector<Hash> recorded_since_head_;
   std::optional<std::uint64_t> first_unlike_record_;
 };
 
