@@ -2,12 +2,16 @@
 // `export`, `verify`, `consistency` and `hash` work with the tamper-evident
 // log (docs/audit-log.md, docs/auditor-guide.md).
 #include <boost/json.hpp>
+#include <array>
+#include <charconv>
 #include <fstream>
 #include <iostream>
 
 #include "cli_context.hpp"
 #include "commands.hpp"
 #include "custos/auditlog/export_file.hpp"
+#include "custos/records/csv_reader.hpp"
+#include "custos/report/csv_writer.hpp"
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/files.hpp"
 #include "custos/platform/timestamp.hpp"
@@ -19,6 +23,78 @@ namespace {
 namespace json = boost::json;
 
 std::string n(std::uint64_t value) { return std::to_string(value); }
+
+// The CSV form of an export (docs/audit-log.md, "The export file"): the
+// header line in a record of its own, a heading record, then one record per
+// entry with its fields exactly as in the log. A value that begins with a
+// character a spreadsheet would run as a formula — or with the apostrophe
+// itself — gets one leading apostrophe, which the verifier removes: the
+// guard is reversible, so the CSV verifies like the JSON lines.
+constexpr std::array<const char*, 12> kCsvColumns = {"seq",    "time",   "request_id", "actor_id",
+                                                     "actor",  "source", "action",     "target",
+                                                     "outcome", "reason", "detail",     "leaf_hash"};
+
+std::string guarded(std::string_view value) {
+  if (!value.empty() && std::string_view("=+-@\t\r'").find(value.front()) != std::string_view::npos) {
+    return "'" + std::string(value);
+  }
+  return std::string(value);
+}
+
+std::string_view unguarded(std::string_view cell) {
+  if (cell.size() >= 2 && cell.front() == '\'' &&
+      std::string_view("=+-@\t\r'").find(cell[1]) != std::string_view::npos) {
+    cell.remove_prefix(1);
+  }
+  return cell;
+}
+
+std::string csv_record(const std::vector<std::string>& cells) {
+  std::string out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    out += report::csv_field(guarded(cells[i]));
+  }
+  return out + "\r\n";
+}
+
+// One export line as a CSV record (the line is canonical, from the vault).
+Result<std::string> line_to_csv(std::string_view line) {
+  auto parsed = auditlog::parse_json_line(line);
+  if (!parsed) return fail(ErrorCode::corrupt, "the vault sent an entry that is not canonical");
+  const auto& e = parsed->entry;
+  return csv_record({n(e.seq), std::to_string(e.time), e.request_id, e.actor_id == 0 ? "" : n(e.actor_id), e.actor,
+                     e.source, e.action, e.target, e.allowed ? "allowed" : "refused", e.reason, e.detail,
+                     parsed->leaf_hash ? hex_encode(*parsed->leaf_hash) : ""});
+}
+
+// A CSV entry record back as its canonical line; "" when it cannot be one
+// (the verifier then reports that line as not canonical).
+std::string csv_to_line(const records::CsvReader& reader) {
+  if (reader.field_count() != kCsvColumns.size()) return {};
+  auditlog::Entry e;
+  const auto field = [&](std::size_t i) { return unguarded(reader.field(i)); };
+  const auto number = [](std::string_view text, auto& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+  };
+  if (!number(field(0), e.seq) || !number(field(1), e.time)) return {};
+  if (!field(3).empty() && !number(field(3), e.actor_id)) return {};
+  e.request_id = field(2);
+  e.actor = field(4);
+  e.source = field(5);
+  e.action = field(6);
+  e.target = field(7);
+  if (field(8) != "allowed" && field(8) != "refused") return {};
+  e.allowed = field(8) == "allowed";
+  e.reason = field(9);
+  e.detail = field(10);
+  auto hash = hex_decode(field(11));
+  if (!hash || hash->size() != 32) return auditlog::to_json_line(e);
+  merkle::Hash recorded;
+  std::copy(hash->begin(), hash->end(), recorded.begin());
+  return auditlog::to_json_line(e, &recorded);
+}
 
 // The vault's current head, checked against (and saved over) the one kept.
 Result<TrustedHead> fetch_checked_head(vault::VaultClient& client) {
@@ -54,7 +130,7 @@ int audit_head(Format format) {
   return kExitOk;
 }
 
-int audit_export(const std::string& since, const std::string& until, std::filesystem::path output) {
+int audit_export(const std::string& since, const std::string& until, std::filesystem::path output, bool csv) {
   constexpr const char* what = "audit export";
   std::string query;
   for (auto [key, value] : {std::pair{"since", &since}, std::pair{"until", &until}}) {
@@ -70,14 +146,19 @@ int audit_export(const std::string& since, const std::string& until, std::filesy
   const auto start = plan->at("start").to_number<std::uint64_t>();
   const auto end = plan->at("end").to_number<std::uint64_t>();
   const auto pending = plan->at("pending").to_number<std::uint64_t>();
-  if (output.empty()) output = "audit-" + n(start + 1) + "-" + n(end) + ".jsonl";
+  if (output.empty()) output = "audit-" + n(start + 1) + "-" + n(end) + (csv ? ".csv" : ".jsonl");
   // Written beside the target and renamed at the end: an interrupted export
   // leaves no file that looks complete.
   const auto partial = std::filesystem::path(output.string() + ".part");
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     if (!out) return report(Error{ErrorCode::io, "cannot write " + partial.string()}, what);
-    out << text_of(*plan, "header") << '\n';
+    if (csv) {
+      out << report::kUtf8Bom << csv_record({text_of(*plan, "header")})
+          << csv_record(std::vector<std::string>(kCsvColumns.begin(), kCsvColumns.end()));
+    } else {
+      out << text_of(*plan, "header") << '\n';
+    }
     constexpr std::uint64_t kPage = 10000;
     for (std::uint64_t at = start; at < end; at += kPage) {
       const auto to = std::min(end, at + kPage);
@@ -87,7 +168,19 @@ int audit_export(const std::string& since, const std::string& until, std::filesy
         std::filesystem::remove(partial);
         return report(page.error(), what);
       }
-      for (const auto& line : page->at("lines").as_array()) out << std::string_view(line.as_string()) << '\n';
+      for (const auto& line : page->at("lines").as_array()) {
+        if (!csv) {
+          out << std::string_view(line.as_string()) << '\n';
+          continue;
+        }
+        auto record = line_to_csv(std::string_view(line.as_string()));
+        if (!record) {
+          out.close();
+          std::filesystem::remove(partial);
+          return report(record.error(), what);
+        }
+        out << *record;
+      }
     }
     out.flush();
     if (!out) {
@@ -120,13 +213,40 @@ int audit_verify(const std::filesystem::path& file, const std::filesystem::path&
   if (*saved) trusted.push_back((*saved)->head);
   std::string line;
   std::getline(in, line);
+  const bool csv = line.starts_with(report::kUtf8Bom);
+  std::unique_ptr<records::ByteSource> source;
+  std::optional<records::CsvReader> reader;
+  if (csv) {
+    // An export line may be long (a header with thousands of heads).
+    records::CsvLimits limits;
+    limits.max_field_bytes = limits.max_record_bytes = 256 << 20;
+    auto opened = records::open_file_source(file);
+    if (!opened) return report(opened.error(), what);
+    source = std::move(*opened);
+    reader.emplace(*source, limits);
+    auto first = reader->next();
+    line = first && *first && reader->field_count() == 1 ? std::string(reader->field(0)) : std::string();
+    auto headings = reader->next();
+    if (!headings || !*headings || reader->field_count() != kCsvColumns.size()) line.clear();
+  }
   auto verifier = auditlog::ExportFileVerifier::begin(line, *key, trusted);
   if (!verifier) {
     std::cerr << "custos: " << what << ": " << file.string() << ": " << verifier.error().message << "\n";
     return kExitRefused;
   }
-  while (std::getline(in, line)) {
-    if (!verifier->add_line(line)) break;
+  if (csv) {
+    for (;;) {
+      auto more = reader->next();
+      if (!more) {
+        std::cerr << "custos: " << what << ": " << file.string() << ": " << more.error().message << "\n";
+        return kExitRefused;
+      }
+      if (!*more || !verifier->add_line(csv_to_line(*reader))) break;
+    }
+  } else {
+    while (std::getline(in, line)) {
+      if (!verifier->add_line(line)) break;
+    }
   }
   const auto verdict = verifier->finish();
   if (format == Format::json) {
@@ -253,14 +373,18 @@ void add_audit_commands(CLI::App& app, Action& action) {
   add_format_option(head, head_format);
   head->callback([&action] { action = [] { return audit_head(head_format); }; });
 
-  static std::string export_since, export_until, export_format = "jsonl";
+  static std::string export_since, export_until, export_format = "jsonl";  // or csv
   static std::filesystem::path export_output;
   auto* exp = audit->add_subcommand("export", "Write the log's entries with the heads and proofs to verify them");
   exp->add_option("--since", export_since, "From this time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
   exp->add_option("--until", export_until, "Before this time (the export runs to the next signed head)");
-  exp->add_option("--format", export_format, "jsonl")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
-  exp->add_option("--output,-o", export_output, "File to write (default audit-FIRST-LAST.jsonl)");
-  exp->callback([&action] { action = [] { return audit_export(export_since, export_until, export_output); }; });
+  exp->add_option("--format", export_format, "jsonl, or csv for spreadsheets (both verify)")
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->capture_default_str();
+  exp->add_option("--output,-o", export_output, "File to write (default audit-FIRST-LAST.jsonl or .csv)");
+  exp->callback([&action] {
+    action = [] { return audit_export(export_since, export_until, export_output, export_format == "csv"); };
+  });
 
   static std::filesystem::path verify_file, verify_key;
   static Format verify_format = Format::text;

@@ -113,6 +113,33 @@ TEST_F(AuditLogE2e, AnExportVerifiesOfflineAndAnyChangeIsNamed) {
             1);
 }
 
+TEST_F(AuditLogE2e, TheCsvExportVerifiesToo) {
+  activity(5);
+  let_a_head_be_signed();
+  const auto file = vault->dir() / "export.csv";
+  auto exported = as("aud", {"audit", "export", "--format", "csv", "--output", file.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  auto verified = as("aud", {"audit", "verify", file.string(), "--pubkey", pubkey, "--format", "json"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  auto lines = lines_of(file);
+  ASSERT_GT(lines.size(), 10u);
+  EXPECT_TRUE(lines[0].starts_with("\xEF\xBB\xBF\"{"));
+  EXPECT_TRUE(lines[1].starts_with("seq,time,request_id"));
+  // Record 3 + i holds entry i + 1; change entry 6's action.
+  auto& row = lines[7];
+  ASSERT_TRUE(row.starts_with("6,")) << row;
+  const auto at = row.find(",session.");
+  if (at != std::string::npos) {
+    row.replace(at + 1, 8, "sessioN.");
+  } else {
+    row.replace(row.find(",user.") + 1, 5, "usEr.");
+  }
+  write_lines(file, lines);
+  auto tampered = as("aud", {"audit", "verify", file.string(), "--pubkey", pubkey, "--format", "json"});
+  ASSERT_EQ(tampered.exit_code, 1) << tampered.out;
+  EXPECT_EQ(json::parse(tampered.out).at("bad_seq").as_int64(), 6);
+}
+
 TEST_F(AuditLogE2e, ARolledBackOrForkedLogIsCaughtAgainstTheSavedHead) {
   activity(2);
   let_a_head_be_signed();
