@@ -55,8 +55,7 @@ class AuditLogE2e : public ::testing::Test {
     return vault->custos(profile, args, env);
   }
   CommandResult login(const std::string& profile, const std::string& user, const std::string& password) const {
-    return as(profile, {"login", "--server", vault->url(), "--fingerprint", vault->fingerprint(), "--user", user},
-              {{"CUSTOS_PASSWORD", password}});
+    return vault->login(profile, user, password);
   }
   // Some allowed and refused actions: each is a log entry.
   void activity(int rounds) const {
@@ -179,9 +178,7 @@ TEST_F(AuditLogE2e, ARolledBackOrForkedLogIsCaughtAgainstTheSavedHead) {
   EXPECT_EQ(now.exit_code, 1) << now.out;
   // The same check by hand between two saved heads.
   const auto current_head = vault->dir() / "current-head.json";
-  auto fresh = vault->custos("fresh-auditor", {"login", "--server", vault->url(), "--fingerprint", vault->fingerprint(),
-                                               "--user", "aud"},
-                             {{"CUSTOS_PASSWORD", "aud-password-1"}});
+  auto fresh = vault->login("fresh-auditor", "aud", "aud-password-1");
   ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
   auto fresh_head = vault->custos("fresh-auditor", {"audit", "head", "--format", "json"});
   ASSERT_EQ(fresh_head.exit_code, 0) << fresh_head.err;  // a new auditor has nothing to compare with

@@ -35,8 +35,7 @@ class DestructionE2e : public ::testing::Test {
     return vault->custos(profile, args, env);
   }
   CommandResult login(const std::string& profile, const std::string& user, const std::string& password) const {
-    return as(profile, {"login", "--server", vault->url(), "--fingerprint", vault->fingerprint(), "--user", user},
-              {{"CUSTOS_PASSWORD", password}});
+    return vault->login(profile, user, password);
   }
 
   // Uploads `content` as the lead and grants the clerk a week; the document id.

@@ -154,6 +154,12 @@ int VaultProcess::terminate(int seconds) {
   return -1;
 }
 
+CommandResult VaultProcess::login(const std::string& profile, const std::string& user,
+                                  const std::string& password) const {
+  return custos(profile, {"login", "--server", url(), "--fingerprint", fingerprint_, "--user", user},
+                {{"CUSTOS_PASSWORD", password}});
+}
+
 vault::VaultClient VaultProcess::client(const std::string& user, const std::string& password) const {
   auto client = vault::VaultClient::create({url(), fingerprint_, Secret()});
   if (!client) throw std::runtime_error(client.error().describe());

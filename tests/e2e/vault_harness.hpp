@@ -56,6 +56,8 @@ class VaultProcess {
   // Runs the custos command with this vault's config folder for `profile`.
   CommandResult custos(const std::string& profile, const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {}) const;
+  // `custos login` to this vault as `user`, saved under `profile`.
+  CommandResult login(const std::string& profile, const std::string& user, const std::string& password) const;
 
  private:
   void start();
