@@ -52,4 +52,9 @@ struct ParsedLine;
 // reusing its strings' storage (entry.cpp).
 Result<void> read_entry(CanonicalReader& reader, ParsedLine& into);
 
+struct Entry;
+// encode_leaf_into for an entry whose text fields are known to be UTF-8
+// (read by a CanonicalReader, which checks them): no second check.
+Result<void> encode_checked_leaf(const Entry& entry, Bytes& out);
+
 }  // namespace custos::auditlog

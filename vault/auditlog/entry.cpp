@@ -71,12 +71,16 @@ Result<Bytes> encode_leaf(const Entry& entry) {
 }
 
 Result<void> encode_leaf_into(const Entry& entry, Bytes& out) {
-  if (entry.seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
-  std::size_t size = kLeafDomain.size() + 8 * 3 + 1;
   for (const auto* field : text_fields(entry)) {
     if (!is_valid_utf8(*field)) return fail(ErrorCode::invalid_argument, "an audit entry field is not UTF-8");
-    size += 4 + field->size();
   }
+  return encode_checked_leaf(entry, out);
+}
+
+Result<void> encode_checked_leaf(const Entry& entry, Bytes& out) {
+  if (entry.seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
+  std::size_t size = kLeafDomain.size() + 8 * 3 + 1;
+  for (const auto* field : text_fields(entry)) size += 4 + field->size();
   if (size > kMaxEntryBytes) return fail(ErrorCode::too_large, "an audit entry is larger than 1 MiB");
   out.resize(size);
   auto* at = out.data();

@@ -132,7 +132,7 @@ bool ExportFileVerifier::add_line(std::string_view line) {
     line_error_seq_ = expected;
     return false;
   }
-  if (auto encoded = encode_leaf_into(parsed.entry, leaf_); !encoded) {
+  if (auto encoded = encode_checked_leaf(parsed.entry, leaf_); !encoded) {
     line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + ": " + encoded.error().message};
     line_error_seq_ = expected;
     return false;
