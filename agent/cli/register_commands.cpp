@@ -1,5 +1,5 @@
-// custos register lending: the registers of the confidentiality rules
-// (借阅、销毁记录表) as a terminal table, the vault's JSON, CSV or XLSX.
+// custos register lending|destruction: the registers of the confidentiality
+// rules (借阅、销毁记录表) as a terminal table, the vault's JSON, CSV or XLSX.
 // Every register command shares the output options and emit_register();
 // each adds only its query and how a row of the vault's answer reads.
 #include <boost/json.hpp>
@@ -85,6 +85,15 @@ std::string status_in_chinese(const std::string& status) {
   return status;
 }
 
+std::string state_in_chinese(const std::string& state) {
+  if (state == "supervised") return "已销毁";
+  if (state == "refused") return "已拒绝";
+  if (state == "pending") return "待处理";
+  return state;
+}
+
+std::string method_in_chinese(const std::string& method) { return method == "crypto-shred" ? "密钥销毁" : method; }
+
 // The lending register (借阅记录表): one row per grant of the month. No
 // document titles: the vault does not send them (they can name customers).
 report::Table lending_table(const json::value& answer) {
@@ -105,41 +114,86 @@ report::Table lending_table(const json::value& answer) {
   return table;
 }
 
-struct LendingArgs {
+// The destruction register (销毁记录表): one row per destruction request
+// decided in the month, or made in it and still pending. No titles: a
+// destroyed document keeps only a keyed hash of its title.
+report::Table destruction_table(const json::value& answer) {
+  report::Table table{{"序号", "申请编号", "文件编号", "密级", "部门", "申请人", "申请时间 (UTC)", "申请理由", "监销人",
+                       "处理时间 (UTC)", "结果", "拒绝理由", "销毁方式", "日志序号"},
+                      {},
+                      {0, 1, 2, 13}};
+  const auto* rows = answer.is_object() ? answer.as_object().if_contains("rows") : nullptr;
+  if (rows == nullptr || !rows->is_array()) return table;
+  for (const auto& row : rows->as_array()) {
+    const auto state = text_of(row, "state");
+    const bool refused = state == "refused";
+    table.rows.push_back({std::to_string(table.rows.size() + 1), text_of(row, "id"), text_of(row, "document_id"),
+                          level_in_chinese(text_of(row, "level")), text_of(row, "department"),
+                          text_of(row, "requested_by"), register_time(text_of(row, "requested_at")),
+                          text_of(row, "reason"), text_of(row, "decided_by"),
+                          register_time(text_of(row, "decided_at")), state_in_chinese(state),
+                          refused ? text_of(row, "decision_reason") : std::string(),
+                          method_in_chinese(text_of(row, "method")), text_of(row, "seq")});
+  }
+  return table;
+}
+
+// One register command: which register, how its rows read, what to call
+// its file and worksheet.
+struct RegisterKind {
+  std::string_view what;     // "register lending", for errors
+  std::string_view path;     // under /api/v1/registers/
+  std::string_view sheet;    // the worksheet's name before the month
+  report::Table (*table)(const json::value& answer);
+};
+
+struct RegisterArgs {
   std::string month, department;
   RegisterOutput out;
 };
 
-int run_lending(const LendingArgs& a) {
-  constexpr std::string_view what = "register lending";
+int run_register(const RegisterKind& kind, const RegisterArgs& a) {
   auto month = parse_month(a.month);
-  if (!month) return report(month.error(), what);
+  if (!month) return report(month.error(), kind.what);
   if (!a.out.file.empty() && (a.out.format == RegisterFormat::text || a.out.format == RegisterFormat::json)) {
-    return report(Error{ErrorCode::invalid_argument, "--output is for --format csv or xlsx"}, what);
+    return report(Error{ErrorCode::invalid_argument, "--output is for --format csv or xlsx"}, kind.what);
   }
   auto client = logged_in_client();
-  if (!client) return report(client.error(), what);
-  std::string target = "/api/v1/registers/lending?month=" + month->text();
+  if (!client) return report(client.error(), kind.what);
+  std::string target = "/api/v1/registers/" + std::string(kind.path) + "?month=" + month->text();
   if (!a.department.empty()) target += "&department=" + url_encode(a.department);
   auto answer = client->call("GET", target);
-  if (!answer) return report(answer.error(), what);
-  return emit_register(a.out, *answer, lending_table(*answer), "lending-" + month->text(), "借阅记录 " + month->text(),
-                       what);
+  if (!answer) return report(answer.error(), kind.what);
+  return emit_register(a.out, *answer, kind.table(*answer), std::string(kind.path) + "-" + month->text(),
+                       std::string(kind.sheet) + " " + month->text(), kind.what);
+}
+
+// Adds `register NAME` with the options every register shares.
+void add_register(CLI::App* reg, Action& action, const RegisterKind& kind, RegisterArgs& args,
+                  const std::string& description, const std::string& footer) {
+  auto* command = reg->add_subcommand(std::string(kind.path), description);
+  command->add_option("--month", args.month, "The month, YYYY-MM (UTC)")->required();
+  command->add_option("--department", args.department, "Only this department (auditors; others always get their own)");
+  add_register_output_options(command, args.out);
+  command->footer(footer);
+  command->callback([&action, &kind, &args] { action = [&kind, &args] { return run_register(kind, args); }; });
 }
 
 }  // namespace
 
 void add_register_commands(CLI::App& app, Action& action) {
-  static LendingArgs lending_args;
+  static const RegisterKind lending{"register lending", "lending", "借阅记录", lending_table};
+  static const RegisterKind destruction{"register destruction", "destruction", "销毁记录", destruction_table};
+  static RegisterArgs lending_args, destruction_args;
   auto* reg = app.add_subcommand("register", "Registers of lending and destruction (auditor, managers, leads)");
   reg->require_subcommand(1);
-  auto* lending = reg->add_subcommand("lending", "The lending register (借阅记录表): every view grant of one month");
-  lending->add_option("--month", lending_args.month, "The month, YYYY-MM (UTC)")->required();
-  lending->add_option("--department", lending_args.department,
-                      "Only this department (auditors; others always get their own)");
-  add_register_output_options(lending, lending_args.out);
-  lending->footer("A grant belongs to the UTC month it was created in. No document titles are shown.");
-  lending->callback([&action] { action = [] { return run_lending(lending_args); }; });
+  add_register(reg, action, lending, lending_args, "The lending register (借阅记录表): every view grant of one month",
+               "A grant belongs to the UTC month it was created in. No document titles are shown.");
+  add_register(reg, action, destruction, destruction_args,
+               "The destruction register (销毁记录表): every destruction request decided in one month, and those "
+               "made in it still pending",
+               "A request belongs to the UTC month it was decided in (pending ones: made in). No document titles "
+               "are shown. 日志序号 is the log entry of a destruction: custos destroy certificate SEQ.");
 }
 
 }  // namespace custos::cli

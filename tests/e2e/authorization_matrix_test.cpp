@@ -55,6 +55,7 @@ const std::vector<Endpoint>& endpoints() {
       {"GET /log/entries", {R::auditor}},
       {"POST /audit/hash", {R::auditor}},
       {"GET /registers/lending", {R::auditor, R::dept_manager, R::project_lead}},
+      {"GET /registers/destruction", {R::auditor, R::dept_manager, R::project_lead}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
@@ -220,8 +221,9 @@ class AuthorizationMatrix : public ::testing::Test {
       const json::value body(json::object{{"value", "张三"}});
       return code(client.call("POST", "/api/v1/audit/hash", &body));
     }
-    if (endpoint == "GET /registers/lending") {
-      return code(client.call("GET", "/api/v1/registers/lending?month=" + month_of(now_seconds()).text()));
+    if (endpoint == "GET /registers/lending" || endpoint == "GET /registers/destruction") {
+      const std::string which = endpoint == "GET /registers/lending" ? "lending" : "destruction";
+      return code(client.call("GET", "/api/v1/registers/" + which + "?month=" + month_of(now_seconds()).text()));
     }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});

@@ -1,12 +1,14 @@
-// The lending register end to end: grants made through the vault's API,
-// then the real `custos register lending` writing XLSX and CSV, opened the
-// way a spreadsheet would (an XLSX file is a ZIP of XML parts).
+// The registers end to end: grants and destructions made through the
+// vault's API, then the real `custos register lending|destruction` writing
+// XLSX and CSV, opened the way a spreadsheet would (an XLSX file is a ZIP of
+// XML parts), and a destruction's certificate fetched from its register row.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <map>
 
 #include "custos/platform/timestamp.hpp"
 #include "vault_harness.hpp"
@@ -28,7 +30,7 @@ class RegisterE2e : public ::testing::Test {
       ASSERT_TRUE(admin.call("POST", "/api/v1/departments", &dept));
     }
     for (const auto& [name, dept, role] : std::vector<std::array<std::string, 3>>{
-             {"lead", "claims", "project_lead"}, {"clerk", "claims", "info_clerk"},
+             {"lead", "claims", "project_lead"}, {"lead2", "claims", "project_lead"}, {"clerk", "claims", "info_clerk"},
              {"manager", "claims", "dept_manager"}, {"auditor", "claims", "auditor"},
              {"sales-lead", "sales", "project_lead"}, {"sales-clerk", "sales", "info_clerk"}}) {
       const json::value body(json::object{{"name", name}, {"department", dept}, {"roles", json::array{role.c_str()}},
@@ -47,6 +49,7 @@ class RegisterE2e : public ::testing::Test {
     auto viewed = clerk.download("/api/v1/documents/1/content", [](std::span<const std::uint8_t>) { return ok(); });
     ASSERT_TRUE(viewed) << viewed.error().describe();
     ASSERT_TRUE(lead.call("DELETE", "/api/v1/grants/" + std::to_string(clerk_grant)));
+    destroy(lead, sales_lead);
     for (const char* who : {"auditor", "manager", "clerk"}) {
       auto login = vault->custos(who, {"login", "--server", vault->url(), "--fingerprint", vault->fingerprint(),
                                        "--user", who},
@@ -80,39 +83,83 @@ class RegisterE2e : public ::testing::Test {
     month = std::string(made->at("created_at").as_string()).substr(0, 7);
     return made->at("id").as_int64();
   }
+  // Documents 3 and 4 (claims) and 5 (sales), never lent: 3 destroyed,
+  // 4 refused, 5 still pending.
+  static void destroy(vault::VaultClient& lead, vault::VaultClient& sales_lead) {
+    ASSERT_EQ(upload(lead, "secret"), 3);
+    ASSERT_EQ(upload(lead, "confidential"), 4);
+    ASSERT_EQ(upload(sales_lead, "top_secret"), 5);
+    const auto ask = [](vault::VaultClient& client, int document) -> std::string {
+      const json::value body(json::object{{"reason", "records confirmed"}});
+      auto made = client.call("POST", "/api/v1/documents/" + std::to_string(document) + "/destruction-requests", &body);
+      EXPECT_TRUE(made) << made.error().describe();
+      return made ? std::to_string(made->at("id").as_int64()) : "0";
+    };
+    const auto to_destroy = ask(lead, 3), to_refuse = ask(lead, 4);
+    ask(sales_lead, 5);
+    auto lead2 = vault->client("lead2", "lead2-password");
+    auto supervised = lead2.call("POST", "/api/v1/destruction-requests/" + to_destroy + "/supervise");
+    ASSERT_TRUE(supervised) << supervised.error().describe();
+    destroyed_seq = supervised->at("seq").as_int64();
+    destruction_month = std::string(supervised->at("request").at("decided_at").as_string()).substr(0, 7);
+    const json::value why(json::object{{"reason", "records not yet checked"}});
+    ASSERT_TRUE(lead2.call("POST", "/api/v1/destruction-requests/" + to_refuse + "/refuse", &why));
+  }
   static std::string part(const std::filesystem::path& xlsx, const char* member) {
     return run_command({"/usr/bin/unzip", "-p", xlsx.string(), member}).out;
   }
+  // The latest allowed audit event of `action` by the manager, as the
+  // auditor reads it; empty when there is none.
+  static json::object last_read_by_manager(const std::string& action) {
+    auto auditor = vault->client("auditor", "auditor-password");
+    auto events = auditor.call("GET", "/api/v1/audit?action=" + action + "&actor=manager&outcome=allowed");
+    EXPECT_TRUE(events) << events.error().describe();
+    if (!events || events->at("events").as_array().empty()) return {};
+    return events->at("events").as_array().back().as_object();
+  }
+  // Has the auditor write register `name` of `of` as XLSX to `file` with the
+  // real CLI, and checks what every register file must be: `rows` rows
+  // written, mode 0600, each of `texts` a cell, its worksheet named
+  // `sheet_name`, no title anywhere. The worksheet's XML, for the caller.
+  static std::string auditor_xlsx(const std::string& name, const std::string& of, const std::filesystem::path& file,
+                                  std::size_t rows, std::initializer_list<const char*> texts,
+                                  const std::string& sheet_name) {
+    auto run = vault->custos("auditor", {"register", name, "--month", of, "--format", "xlsx", "--output",
+                                         file.string()});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.out.find("wrote " + std::to_string(rows) + " row(s)"), std::string::npos) << run.out;
+    struct stat info {};
+    EXPECT_EQ(::stat(file.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u);
+    const auto strings = part(file, "xl/sharedStrings.xml");
+    for (const char* text : texts) {
+      EXPECT_NE(strings.find(std::string(">") + text + "<"), std::string::npos) << text << " in\n" << strings;
+    }
+    const auto sheet = part(file, "xl/worksheets/sheet1.xml");
+    EXPECT_NE(part(file, "xl/workbook.xml").find("name=\"" + sheet_name + "\""), std::string::npos);
+    for (const auto& xml : {strings, sheet}) {
+      EXPECT_EQ(xml.find(kTitle), std::string::npos) << "no document titles";
+    }
+    return sheet;
+  }
 
   static VaultProcess* vault;
-  static std::string month;
+  static std::string month, destruction_month;
+  static std::int64_t destroyed_seq;
 };
 VaultProcess* RegisterE2e::vault = nullptr;
-std::string RegisterE2e::month;
+std::string RegisterE2e::month, RegisterE2e::destruction_month;
+std::int64_t RegisterE2e::destroyed_seq = 0;
 
 TEST_F(RegisterE2e, AuditorWritesTheXlsxRegisterOfEveryDepartment) {
-  const auto file = vault->dir() / "借阅记录.xlsx";
-  auto run = vault->custos("auditor", {"register", "lending", "--month", month, "--format", "xlsx", "--output",
-                                       file.string()});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.out.find("wrote 3 row(s)"), std::string::npos) << run.out;
-  struct stat info {};
-  ASSERT_EQ(::stat(file.c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777, 0600u);
-
-  const auto strings = part(file, "xl/sharedStrings.xml");
-  for (const char* text : {"序号", "文件编号", "密级", "部门", "借阅人", "批准人", "借阅时间 (UTC)", "到期时间 (UTC)",
-                           "归还/撤销时间 (UTC)", "撤销人", "状态", "查看次数", "机密", "绝密", "claims", "sales",
-                           "clerk", "lead", "sales-clerk", "sales-lead", "已撤销", "有效"}) {
-    EXPECT_NE(strings.find(std::string(">") + text + "<"), std::string::npos) << text << " in\n" << strings;
-  }
-  const auto sheet = part(file, "xl/worksheets/sheet1.xml");
+  const auto sheet = auditor_xlsx(
+      "lending", month, vault->dir() / "借阅记录.xlsx", 3,
+      {"序号", "文件编号", "密级", "部门", "借阅人", "批准人", "借阅时间 (UTC)", "到期时间 (UTC)", "归还/撤销时间 (UTC)",
+       "撤销人", "状态", "查看次数", "机密", "绝密", "claims", "sales", "clerk", "lead", "sales-clerk", "sales-lead",
+       "已撤销", "有效"},
+      "借阅记录 " + month);
   EXPECT_NE(sheet.find("<autoFilter ref=\"A1:L4\"/>"), std::string::npos) << "twelve columns, three rows\n" << sheet;
   EXPECT_NE(sheet.find("<c r=\"L2\"><v>1</v></c>"), std::string::npos) << "the clerk viewed once\n" << sheet;
-  EXPECT_NE(part(file, "xl/workbook.xml").find("name=\"借阅记录 " + month + "\""), std::string::npos);
-  for (const auto& xml : {strings, sheet}) {
-    EXPECT_EQ(xml.find(kTitle), std::string::npos) << "no document titles";
-  }
 }
 
 TEST_F(RegisterE2e, ManagerGetsCsvOfTheirDepartmentOnStandardOutput) {
@@ -160,13 +207,74 @@ TEST_F(RegisterE2e, RefusalsAndBadInput) {
 
 TEST_F(RegisterE2e, EveryReadIsAudited) {
   ASSERT_EQ(vault->custos("manager", {"register", "lending", "--month", month, "--format", "json"}).exit_code, 0);
-  auto auditor = vault->client("auditor", "auditor-password");
-  auto events = auditor.call("GET", "/api/v1/audit?action=register.lending&actor=manager&outcome=allowed");
-  ASSERT_TRUE(events) << events.error().describe();
-  const auto& list = events->at("events").as_array();
-  ASSERT_FALSE(list.empty());
-  EXPECT_EQ(list.back().at("target").as_string(), "lending:" + month);
-  EXPECT_EQ(list.back().at("detail").at("department").as_string(), "claims");
+  const auto event = last_read_by_manager("register.lending");
+  ASSERT_FALSE(event.empty());
+  EXPECT_EQ(event.at("target").as_string(), "lending:" + month);
+  EXPECT_EQ(event.at("detail").at("department").as_string(), "claims");
+}
+
+TEST_F(RegisterE2e, AuditorWritesTheXlsxDestructionRegister) {
+  const auto sheet = auditor_xlsx(
+      "destruction", destruction_month, vault->dir() / "销毁记录.xlsx", 3,
+      {"序号", "申请编号", "文件编号", "密级", "部门", "申请人", "申请时间 (UTC)", "申请理由", "监销人", "处理时间 (UTC)",
+       "结果", "拒绝理由", "销毁方式", "日志序号", "秘密", "机密", "绝密", "claims", "sales", "lead", "lead2",
+       "sales-lead", "records confirmed", "records not yet checked", "已销毁", "已拒绝", "待处理", "密钥销毁"},
+      "销毁记录 " + destruction_month);
+  EXPECT_NE(sheet.find("<autoFilter ref=\"A1:N4\"/>"), std::string::npos) << "fourteen columns, three rows\n" << sheet;
+  EXPECT_NE(sheet.find("\"><v>" + std::to_string(destroyed_seq) + "</v></c></row>"), std::string::npos)
+      << "the destruction's log entry, a number, last in its row\n" << sheet;
+}
+
+TEST_F(RegisterE2e, TheDestructionRegistersSeqFetchesAVerifiableCertificate) {
+  auto run = vault->custos("auditor", {"register", "destruction", "--month", destruction_month, "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.find(kTitle), std::string::npos);
+  const auto answer = json::parse(run.out);
+  EXPECT_EQ(answer.at("register").as_string(), "destruction");
+  EXPECT_TRUE(answer.at("department").is_null());
+  std::map<std::string, json::object> by_state;
+  for (const auto& row : answer.at("rows").as_array()) by_state[std::string(row.at("state").as_string())] = row.as_object();
+  ASSERT_EQ(by_state.size(), 3u) << run.out;
+  const auto& destroyed = by_state.at("supervised");
+  EXPECT_EQ(destroyed.at("document_id").as_int64(), 3);
+  EXPECT_EQ(destroyed.at("decided_by").as_string(), "lead2");
+  EXPECT_EQ(destroyed.at("method").as_string(), "crypto-shred");
+  EXPECT_EQ(destroyed.at("seq").as_int64(), destroyed_seq);
+  const auto& refused = by_state.at("refused");
+  EXPECT_EQ(refused.at("document_id").as_int64(), 4);
+  EXPECT_EQ(refused.at("decision_reason").as_string(), "records not yet checked");
+  EXPECT_TRUE(refused.at("seq").is_null());
+  EXPECT_TRUE(refused.at("method").is_null());
+  const auto& pending = by_state.at("pending");
+  EXPECT_EQ(pending.at("department").as_string(), "sales");
+  EXPECT_TRUE(pending.at("decided_at").is_null());
+
+  const auto seq = std::to_string(destroyed.at("seq").as_int64());
+  const auto certificate = (vault->dir() / ("register-" + seq + ".cert.json")).string();
+  auto fetched = vault->custos("auditor", {"destroy", "certificate", seq, "-o", certificate});
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.err;
+  const auto pubkey = (vault->data_dir() / "keys" / "signing.pub").string();
+  auto verified = vault->custos("auditor", {"destroy", "verify", certificate, "--pubkey", pubkey});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+TEST_F(RegisterE2e, ManagerGetsTheDestructionRegisterOfTheirDepartment) {
+  auto run = vault->custos("manager", {"register", "destruction", "--month", destruction_month, "--format", "csv"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(run.out.starts_with("\xEF\xBB\xBF序号,申请编号,文件编号,密级,部门,申请人,")) << run.out;
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 3) << "the headings and claims' two requests\n" << run.out;
+  EXPECT_NE(run.out.find(",已销毁,,密钥销毁," + std::to_string(destroyed_seq) + "\r\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(",已拒绝,records not yet checked,,\r\n"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("sales"), std::string::npos) << "nothing of another department";
+  EXPECT_EQ(vault->custos("manager", {"register", "destruction", "--month", destruction_month, "--department",
+                                      "sales"}).exit_code, 1);
+  EXPECT_EQ(vault->custos("clerk", {"register", "destruction", "--month", destruction_month}).exit_code, 1);
+  EXPECT_EQ(vault->custos("auditor", {"register", "destruction", "--month", "2026-13"}).exit_code, 2);
+
+  const auto event = last_read_by_manager("register.destruction");
+  ASSERT_FALSE(event.empty());
+  EXPECT_EQ(event.at("target").as_string(), "destruction:" + destruction_month);
+  EXPECT_EQ(event.at("detail").at("count").as_int64(), 2);
 }
 
 }  // namespace

@@ -108,6 +108,7 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (get && is({"log", "certificate"})) return Route{Action::log_proof, RouteKind::json, {}, "certificate"};
   if (post && is({"audit", "hash"})) return Route{Action::audit_hash, RouteKind::json, {}, {}};
   if (get && is({"registers", "lending"})) return Route{Action::register_lending, RouteKind::json, {}, {}};
+  if (get && is({"registers", "destruction"})) return Route{Action::register_destruction, RouteKind::json, {}, {}};
   return std::nullopt;
 }
 
@@ -621,12 +622,19 @@ ApiResponse Api::handle(const ApiRequest& request) {
         if (!hash) return fail(hash.error());
         return json_response(200, json::object{{"hash", *hash}});
       }
-      case Action::register_lending: {
+      case Action::register_lending:
+      case Action::register_destruction: {
         const auto month = query_text(request, "month");
         if (!month) return fail(ErrorCode::invalid_argument, "name the month: ?month=YYYY-MM");
-        auto lending = s_.registers.lending(*principal, *month, query_text(request, "department"), origin);
-        if (!lending) return fail(lending.error());
-        return json_response(200, api_json::lending_register(*lending));
+        const auto department = query_text(request, "department");
+        if (route->action == Action::register_lending) {
+          auto lending = s_.registers.lending(*principal, *month, department, origin);
+          if (!lending) return fail(lending.error());
+          return json_response(200, api_json::lending_register(*lending));
+        }
+        auto destruction = s_.registers.destruction(*principal, *month, department, origin);
+        if (!destruction) return fail(destruction.error());
+        return json_response(200, api_json::destruction_register(*destruction));
       }
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");

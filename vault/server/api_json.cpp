@@ -141,6 +141,24 @@ boost::json::object entries_page(const EntriesPage& page) {
   return boost::json::object{{"lines", std::move(lines)}};
 }
 
+namespace {
+
+// What every register's answer holds besides its rows.
+template <class Row>
+json::object register_answer(std::string_view name, const Register<Row>& reg, json::array rows) {
+  json::object o;
+  o["register"] = name;
+  o["month"] = reg.month.text();
+  o["from"] = format_rfc3339(reg.month.start);
+  o["until"] = format_rfc3339(reg.month.end);
+  o["department"] = reg.department ? json::value(*reg.department) : json::value(nullptr);
+  o["generated_at"] = format_rfc3339(reg.generated_at);
+  o["rows"] = std::move(rows);
+  return o;
+}
+
+}  // namespace
+
 json::object lending_register(const LendingRegister& lending) {
   json::array rows;
   rows.reserve(lending.rows.size());
@@ -162,15 +180,26 @@ json::object lending_register(const LendingRegister& lending) {
     o["views"] = row.views;
     rows.emplace_back(std::move(o));
   }
-  json::object o;
-  o["register"] = "lending";
-  o["month"] = lending.month.text();
-  o["from"] = format_rfc3339(lending.month.start);
-  o["until"] = format_rfc3339(lending.month.end);
-  o["department"] = lending.department ? json::value(*lending.department) : json::value(nullptr);
-  o["generated_at"] = format_rfc3339(lending.generated_at);
-  o["rows"] = std::move(rows);
-  return o;
+  return register_answer("lending", lending, std::move(rows));
+}
+
+json::object destruction_register(const DestructionRegister& destruction) {
+  json::array rows;
+  rows.reserve(destruction.rows.size());
+  for (const auto& row : destruction.rows) {
+    // A request as GET /destruction-requests shows it (no title there
+    // either), with its decision's fields present while pending (null), the
+    // method, and the log entry of a destruction.
+    auto o = destruction_request(row.request);
+    for (const char* key : {"decided_by", "decided_at", "decision_reason"}) {
+      if (!o.contains(key)) o[key] = nullptr;
+    }
+    const bool destroyed = row.request.state == DestructionState::supervised;
+    o["method"] = destroyed ? json::value("crypto-shred") : json::value(nullptr);
+    o["seq"] = row.seq ? json::value(*row.seq) : json::value(nullptr);
+    rows.emplace_back(std::move(o));
+  }
+  return register_answer("destruction", destruction, std::move(rows));
 }
 
 }  // namespace custos::vault::api_json

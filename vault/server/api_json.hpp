@@ -29,5 +29,6 @@ boost::json::object export_plan(const ExportPlan& plan, const merkle::LogId& log
 // Entries as canonical lines with their recorded leaf hashes.
 boost::json::object entries_page(const EntriesPage& page);
 boost::json::object lending_register(const LendingRegister& lending);
+boost::json::object destruction_register(const DestructionRegister& destruction);
 
 }  // namespace custos::vault::api_json

@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 32>& rules() {
+const std::array<ActionRule, 33>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 32> table = {{
+  static const std::array<ActionRule, 33> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -58,6 +58,9 @@ const std::array<ActionRule, 32>& rules() {
       // auditor reads every department's, a department's manager and
       // project leads their own (RegisterService narrows it).
       {"register.lending", {R::auditor, R::dept_manager, R::project_lead}},
+      // The destruction register: the same readers (the requests and their
+      // decisions, no titles), narrowed the same way.
+      {"register.destruction", {R::auditor, R::dept_manager, R::project_lead}},
   }};
   return table;
 }

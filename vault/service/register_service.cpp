@@ -50,9 +50,17 @@ LendingStatus lending_status(const Grant& grant, UnixSeconds now) noexcept {
 
 RegisterService::RegisterService(Store& store, AuditSink& audit) : store_(store), audit_(audit) {}
 
-Result<LendingRegister> RegisterService::lending(const Principal& by, std::string_view month,
-                                                 const std::optional<std::string>& department, const Origin& origin) {
-  CUSTOS_TRY_VOID(require_role(by, Action::register_lending));
+namespace {
+
+// What every register shares: the role check, the month, the department a
+// reader may see, one read transaction and the audit record of the read.
+// `rows(tx, month, department)` reads the rows of the month, of documents of
+// that department (or of all).
+template <class Row, class Rows>
+Result<Register<Row>> read_register(Store& store, AuditSink& audit, const Principal& by, Action action,
+                                    std::string_view name, std::string_view month,
+                                    const std::optional<std::string>& department, const Origin& origin, Rows rows) {
+  CUSTOS_TRY_VOID(require_role(by, action));
   auto window = parse_month(month);
   if (!window) return fail(window.error());
   // Managers and leads see their own department; only an auditor may choose.
@@ -61,40 +69,86 @@ Result<LendingRegister> RegisterService::lending(const Principal& by, std::strin
     return fail(ErrorCode::permission_denied, "you may read the register of your own department ('" +
                                                   by.user.department + "') only");
   }
-  LendingRegister out{*window, auditor ? department : std::optional(by.user.department), origin.now, {}};
-  auto rows = transact(store_, TxMode::read, [&](Transaction& tx) -> Result<std::vector<LendingRow>> {
+  Register<Row> out{*window, auditor ? department : std::optional(by.user.department), origin.now, {}};
+  auto listed = transact(store, TxMode::read, [&](Transaction& tx) -> Result<std::vector<Row>> {
     std::optional<Id> scope;
     if (out.department) {
       auto found = tx.department_by_name(*out.department);
       if (!found) return fail(found.error());
       scope = found->id;
     }
-    auto grants = tx.grants_created_between(window->start, window->end, scope);
-    if (!grants) return fail(grants.error());
-    std::vector<LendingRow> list;
-    list.reserve(grants->size());
-    UnixSeconds last_end = window->start;
-    for (auto& lending : *grants) {
-      last_end = std::max(last_end, span_end(lending.grant));
-      const auto status = lending_status(lending.grant, origin.now);
-      list.push_back(LendingRow{std::move(lending), status, 0});
-    }
-    if (list.empty()) return list;
-    // Every span starts in the month, so the releases that count lie between
-    // the month's start and the latest end.
-    auto releases = tx.content_releases_between(window->start, last_end);
-    if (!releases) return fail(releases.error());
-    count_views(list, *releases);
-    return list;
+    return rows(tx, *window, scope);
   });
-  if (!rows) return fail(rows.error());
-  out.rows = std::move(*rows);
+  if (!listed) return fail(listed.error());
+  out.rows = std::move(*listed);
   const std::string scope_json = out.department ? "\"" + json_escape(*out.department) + "\"" : "null";
-  CUSTOS_TRY_VOID(audit_.record(make_audit(origin, &by, Action::register_lending, "lending:" + window->text(),
-                                           Outcome::allowed, "ok",
-                                           "{\"department\":" + scope_json +
-                                               ",\"count\":" + std::to_string(out.rows.size()) + "}")));
+  CUSTOS_TRY_VOID(audit.record(make_audit(origin, &by, action, std::string(name) + ":" + window->text(),
+                                          Outcome::allowed, "ok",
+                                          "{\"department\":" + scope_json +
+                                              ",\"count\":" + std::to_string(out.rows.size()) + "}")));
   return out;
+}
+
+}  // namespace
+
+Result<LendingRegister> RegisterService::lending(const Principal& by, std::string_view month,
+                                                 const std::optional<std::string>& department, const Origin& origin) {
+  return read_register<LendingRow>(
+      store_, audit_, by, Action::register_lending, "lending", month, department, origin,
+      [&](Transaction& tx, const UtcMonth& window, std::optional<Id> scope) -> Result<std::vector<LendingRow>> {
+        auto grants = tx.grants_created_between(window.start, window.end, scope);
+        if (!grants) return fail(grants.error());
+        std::vector<LendingRow> list;
+        list.reserve(grants->size());
+        UnixSeconds last_end = window.start;
+        for (auto& lending : *grants) {
+          last_end = std::max(last_end, span_end(lending.grant));
+          const auto status = lending_status(lending.grant, origin.now);
+          list.push_back(LendingRow{std::move(lending), status, 0});
+        }
+        if (list.empty()) return list;
+        // Every span starts in the month, so the releases that count lie
+        // between the month's start and the latest end.
+        auto releases = tx.content_releases_between(window.start, last_end);
+        if (!releases) return fail(releases.error());
+        count_views(list, *releases);
+        return list;
+      });
+}
+
+Result<DestructionRegister> RegisterService::destruction(const Principal& by, std::string_view month,
+                                                         const std::optional<std::string>& department,
+                                                         const Origin& origin) {
+  return read_register<DestructionRow>(
+      store_, audit_, by, Action::register_destruction, "destruction", month, department, origin,
+      [](Transaction& tx, const UtcMonth& window, std::optional<Id> scope) -> Result<std::vector<DestructionRow>> {
+        auto requests = tx.destruction_requests_between(window.start, window.end, scope);
+        if (!requests) return fail(requests.error());
+        // A supervision and its log entry share one transaction and one
+        // time, so the month's entries hold those of the month's
+        // supervisions; a document is destroyed once, so its id finds its
+        // entry.
+        auto logged = tx.destructions_logged_between(window.start, window.end);
+        if (!logged) return fail(logged.error());
+        std::map<Id, Id> seq_of;
+        for (const auto& entry : *logged) seq_of.emplace(entry.document_id, entry.seq);
+        std::vector<DestructionRow> list;
+        list.reserve(requests->size());
+        for (auto& request : *requests) {
+          DestructionRow row{std::move(request), std::nullopt};
+          if (row.request.state == DestructionState::supervised) {
+            const auto found = seq_of.find(row.request.document_id);
+            if (found == seq_of.end()) {
+              return fail(ErrorCode::corrupt, "destruction request " + std::to_string(row.request.id) +
+                                                  " was supervised but the log holds no destruction of document " +
+                                                  std::to_string(row.request.document_id) + " at that time");
+            }
+            row.seq = found->second;
+          }
+          list.push_back(std::move(row));
+        }
+        return list;
+      });
 }
 
 }  // namespace custos::vault

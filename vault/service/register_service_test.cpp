@@ -1,7 +1,10 @@
-// The lending register over a real SQLite store: the UTC month window, the
+// The registers over a real SQLite store: the UTC month window, the
 // department each role may see, the status and view counts of each grant,
-// and the audit record of the read.
+// the requests and decisions of each destruction with its log entry, and
+// the audit record of each read.
 #include "custos/vault/register_service.hpp"
+
+#include "custos/vault/destruction_service.hpp"
 
 #include "service_test_harness.hpp"
 
@@ -83,6 +86,23 @@ class RegisterServiceTest : public ::testing::Test, protected ServiceHarness {
     ASSERT_TRUE(view(lead, claims_doc, "2026-12-01T12:00:00Z"));  // after the month, inside the grant
     EXPECT_EQ(view(lead, claims_doc, "2026-12-11T12:00:00Z").error().code, ErrorCode::permission_denied);
     december = grant(lead, claims_doc, "clerk", "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z");
+  }
+
+  // Checks the audit records of the register reads of `action`: each
+  // allowed, naming `target`, the first by `first_reader`, with `details`.
+  void expect_reads(const char* action, const std::string& target, const std::string& first_reader,
+                    const std::vector<std::string>& details) {
+    AuditQuery query;
+    query.action = action;
+    auto records = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.list_audit(query); });
+    ASSERT_TRUE(records) << records.error().describe();
+    ASSERT_EQ(records->size(), details.size());
+    EXPECT_EQ(records->at(0).actor, first_reader);
+    for (std::size_t i = 0; i < details.size(); ++i) {
+      EXPECT_EQ((*records)[i].target, target);
+      EXPECT_EQ((*records)[i].outcome, Outcome::allowed);
+      EXPECT_EQ((*records)[i].detail, details[i]);
+    }
   }
 
   std::unique_ptr<RegisterService> registers;
@@ -196,16 +216,161 @@ TEST_F(RegisterServiceTest, TheReadIsAudited) {
   lend();
   ASSERT_TRUE(lending(manager, "2026-11"));
   ASSERT_TRUE(lending(auditor, "2026-11"));
+  expect_reads("register.lending", "lending:2026-11", "manager",
+               {R"({"department":"claims","count":2})", R"({"department":null,"count":3})"});
+}
+
+class DestructionRegisterTest : public RegisterServiceTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(RegisterServiceTest::SetUp());
+    destruction = std::make_unique<DestructionService>(*store, *sink, hasher);
+    second_lead = make("lead-b", "claims", {Role::project_lead});
+  }
+
+  Id ask(const Principal& by, Id doc, std::string_view time) {
+    auto made = destruction->request(by, doc, "records confirmed", when(time));
+    EXPECT_TRUE(made) << made.error().describe();
+    return made ? made->id : 0;
+  }
+  Id supervise(Id request, std::string_view time) {
+    auto record = destruction->supervise(second_lead, request, when(time));
+    EXPECT_TRUE(record) << record.error().describe();
+    return record ? record->seq : 0;
+  }
+  Result<DestructionRegister> register_of(const Principal& by, std::string_view month,
+                                          std::optional<std::string> department = std::nullopt) {
+    return registers->destruction(by, month, department, when(kNow));
+  }
+  static std::vector<Id> ids(const DestructionRegister& reg) {
+    std::vector<Id> out;
+    for (const auto& row : reg.rows) out.push_back(row.request.id);
+    return out;
+  }
+
+  // Requests around November: asked in October and supervised on its first
+  // second; refused; pending in sales; asked on November's last second and
+  // supervised in December; pending since October.
+  void destroy() {
+    const auto early = upload(lead, Level::secret);
+    const auto refusable = upload(lead, Level::confidential);
+    const auto sales_pending = upload(sales_lead, Level::top_secret);
+    const auto late = upload(lead, Level::secret);
+    const auto old_pending = upload(lead, Level::secret);
+    old = ask(lead, old_pending, "2026-10-15T08:00:00Z");
+    supervised = ask(lead, early, "2026-10-31T23:00:00Z");
+    supervised_seq = supervise(supervised, "2026-11-01T00:00:00Z");
+    grant(lead, refusable, "clerk", "2026-11-09T00:00:00Z", "2026-12-31T00:00:00Z");
+    refused = ask(clerk, refusable, "2026-11-10T09:00:00Z");
+    ASSERT_TRUE(destruction->refuse(lead, refused, "records not yet checked", when("2026-11-11T10:00:00Z")));
+    pending = ask(sales_lead, sales_pending, "2026-11-20T12:00:00Z");
+    december = ask(lead, late, "2026-11-30T23:59:59Z");
+    december_seq = supervise(december, "2026-12-01T00:00:00Z");
+  }
+
+  const IdentifierHasher hasher{Secret::random(32)};
+  std::unique_ptr<DestructionService> destruction;
+  Principal second_lead;
+  Id old = 0, supervised = 0, refused = 0, pending = 0, december = 0;
+  Id supervised_seq = 0, december_seq = 0;
+};
+
+TEST_F(DestructionRegisterTest, HoldsTheMonthsDecisionsAndItsRequestsStillPending) {
+  ASSERT_NO_FATAL_FAILURE(destroy());
+  auto november = register_of(auditor, "2026-11");
+  ASSERT_TRUE(november) << november.error().describe();
+  EXPECT_EQ(ids(*november), (std::vector<Id>{supervised, refused, pending})) << "by decision, else request, time";
+  EXPECT_EQ(november->month.start, at("2026-11-01"));
+  EXPECT_FALSE(november->department);
+  EXPECT_EQ(november->generated_at, at(kNow));
+  EXPECT_EQ(ids(*register_of(auditor, "2026-10")), (std::vector<Id>{old}))
+      << "asked in October, decided in November: November's; still pending: October's";
+  EXPECT_EQ(ids(*register_of(auditor, "2026-12")), (std::vector<Id>{december}));
+  EXPECT_TRUE(register_of(auditor, "2026-09")->rows.empty());
+}
+
+TEST_F(DestructionRegisterTest, EachRowSaysWhoAskedWhyWhoDecidedAndTheLogEntry) {
+  ASSERT_NO_FATAL_FAILURE(destroy());
+  auto november = register_of(auditor, "2026-11");
+  ASSERT_TRUE(november);
+  ASSERT_EQ(november->rows.size(), 3u);
+  const auto& done = november->rows[0];
+  EXPECT_EQ(done.request.state, DestructionState::supervised);
+  EXPECT_EQ(done.request.level, Level::secret);
+  EXPECT_EQ(done.request.department, "claims");
+  EXPECT_EQ(done.request.requested_by_name, "lead");
+  EXPECT_EQ(done.request.reason, "records confirmed");
+  EXPECT_EQ(done.request.requested_at, at("2026-10-31T23:00:00Z"));
+  EXPECT_EQ(done.request.decided_by_name, "lead-b");
+  EXPECT_EQ(done.request.decided_at, at("2026-11-01T00:00:00Z"));
+  ASSERT_TRUE(done.seq);
+  EXPECT_EQ(*done.seq, supervised_seq);
+
+  const auto& no = november->rows[1];
+  EXPECT_EQ(no.request.state, DestructionState::refused);
+  EXPECT_EQ(no.request.requested_by_name, "clerk");
+  EXPECT_EQ(no.request.decided_by_name, "lead");
+  EXPECT_EQ(no.request.decision_reason, "records not yet checked");
+  EXPECT_FALSE(no.seq) << "nothing was destroyed";
+
+  const auto& waiting = november->rows[2];
+  EXPECT_EQ(waiting.request.state, DestructionState::pending);
+  EXPECT_EQ(waiting.request.department, "sales");
+  EXPECT_EQ(waiting.request.level, Level::top_secret);
+  EXPECT_FALSE(waiting.request.decided_at);
+  EXPECT_FALSE(waiting.seq);
+
+  EXPECT_EQ(register_of(auditor, "2026-12")->rows.at(0).seq, december_seq);
+}
+
+TEST_F(DestructionRegisterTest, TheSeqIsTheDocumentsDestructionEntry) {
+  ASSERT_NO_FATAL_FAILURE(destroy());
+  auto november = register_of(auditor, "2026-11");
+  ASSERT_TRUE(november);
   AuditQuery query;
-  query.action = "register.lending";
-  auto records = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.list_audit(query); });
-  ASSERT_TRUE(records);
-  ASSERT_EQ(records->size(), 2u);
-  EXPECT_EQ((*records)[0].actor, "manager");
-  EXPECT_EQ((*records)[0].target, "lending:2026-11");
-  EXPECT_EQ((*records)[0].outcome, Outcome::allowed);
-  EXPECT_EQ((*records)[0].detail, R"({"department":"claims","count":2})");
-  EXPECT_EQ((*records)[1].detail, R"({"department":null,"count":3})");
+  query.after_seq = *november->rows.at(0).seq - 1;
+  query.limit = 1;
+  auto entry = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.list_audit(query); });
+  ASSERT_TRUE(entry);
+  ASSERT_EQ(entry->size(), 1u);
+  EXPECT_EQ((*entry)[0].action, "document.destroy");
+  EXPECT_EQ((*entry)[0].target, "document:" + std::to_string(november->rows[0].request.document_id));
+}
+
+TEST_F(DestructionRegisterTest, ManagersAndLeadsSeeTheirOwnDepartment) {
+  ASSERT_NO_FATAL_FAILURE(destroy());
+  for (const auto* who : {&manager, &lead}) {
+    auto own = register_of(*who, "2026-11");
+    ASSERT_TRUE(own) << own.error().describe();
+    EXPECT_EQ(ids(*own), (std::vector<Id>{supervised, refused})) << who->user.name;
+    EXPECT_EQ(own->department, "claims");
+    EXPECT_TRUE(register_of(*who, "2026-11", "claims"));
+    EXPECT_EQ(register_of(*who, "2026-11", "sales").error().code, ErrorCode::permission_denied) << who->user.name;
+  }
+  for (const auto* who : {&sales_manager, &sales_lead}) {
+    EXPECT_EQ(ids(*register_of(*who, "2026-11")), (std::vector<Id>{pending})) << who->user.name;
+  }
+  auto sales = register_of(auditor, "2026-11", "sales");
+  ASSERT_TRUE(sales);
+  EXPECT_EQ(ids(*sales), (std::vector<Id>{pending}));
+  EXPECT_EQ(register_of(auditor, "2026-11", "no-such-department").error().code, ErrorCode::not_found);
+}
+
+TEST_F(DestructionRegisterTest, OtherRolesAndBadMonthsAreRefused) {
+  for (const auto* who : {&clerk, &admin, &general, &sales_clerk}) {
+    EXPECT_EQ(register_of(*who, "2026-11").error().code, ErrorCode::permission_denied) << who->user.name;
+  }
+  for (const char* month : {"2026-13", "2026-1", "", "november"}) {
+    EXPECT_EQ(register_of(auditor, month).error().code, ErrorCode::invalid_argument) << month;
+  }
+}
+
+TEST_F(DestructionRegisterTest, TheReadIsAudited) {
+  ASSERT_NO_FATAL_FAILURE(destroy());
+  ASSERT_TRUE(register_of(lead, "2026-11"));
+  ASSERT_TRUE(register_of(auditor, "2026-11", "sales"));
+  expect_reads("register.destruction", "destruction:2026-11", "lead",
+               {R"({"department":"claims","count":2})", R"({"department":"sales","count":1})"});
 }
 
 TEST(LendingStatus, RevokedWinsThenTheEnd) {

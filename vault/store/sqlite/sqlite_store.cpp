@@ -518,6 +518,18 @@ class SqliteTransaction final : public Transaction {
     return all_rows(s, read_destruction_request);
   }
 
+  Result<std::vector<DestructionRequest>> destruction_requests_between(UnixSeconds from, UnixSeconds to,
+                                                                       std::optional<Id> department) override {
+    static const std::string sql = std::string(kDestructionColumns) +
+                                   "WHERE ((r.decided_at >= ?1 AND r.decided_at < ?2) OR (r.state = 'pending' AND "
+                                   "r.requested_at >= ?1 AND r.requested_at < ?2)) AND "
+                                   "(?3 IS NULL OR doc.department_id = ?3) "
+                                   "ORDER BY COALESCE(r.decided_at, r.requested_at), r.id";
+    TRY_STMT(s, db_.prepare(sql.c_str()));
+    s.bind(1, from).bind(2, to).bind(3, department);
+    return all_rows(s, read_destruction_request);
+  }
+
   Result<void> decide_destruction_request(Id request, DestructionState decision, Id by, UnixSeconds at,
                                           std::string_view reason) override {
     if (decision != DestructionState::supervised && decision != DestructionState::refused) {
@@ -683,13 +695,15 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<std::vector<ContentRelease>> content_releases_between(UnixSeconds from, UnixSeconds to) override {
-    // The target is "document:ID"; substr() is 1-based.
-    TRY_STMT(s, db_.prepare(
-        "SELECT actor_id, CAST(substr(target, 10) AS INTEGER), time FROM audit_events "
-        "WHERE time >= ?1 AND time < ?2 AND action = 'document.content' AND outcome = 'allowed' "
-        "AND actor_id IS NOT NULL AND target LIKE 'document:%' ORDER BY time, seq"));
-    s.bind(1, from).bind(2, to);
-    return all_rows(s, [](const Statement& st) { return ContentRelease{st.integer(0), st.integer(1), st.integer(2)}; });
+    return document_events_between("document.content", from, to, [](const Statement& st) {
+      return ContentRelease{st.integer(0), st.integer(1), st.integer(2)};
+    });
+  }
+
+  Result<std::vector<DestructionEntry>> destructions_logged_between(UnixSeconds from, UnixSeconds to) override {
+    return document_events_between("document.destroy", from, to, [](const Statement& st) {
+      return DestructionEntry{st.integer(1), st.integer(3)};
+    });
   }
 
  protected:
@@ -730,6 +744,21 @@ class SqliteTransaction final : public Transaction {
   }
 
  private:
+  // The allowed records of `action` on a document ("document:ID") with time
+  // in [from, to), oldest first, each read by `reader` from the columns
+  // actor, document id, time, seq. One range read of the time index.
+  template <class Reader>
+  auto document_events_between(std::string_view action, UnixSeconds from, UnixSeconds to, Reader reader)
+      -> Result<std::vector<decltype(reader(std::declval<const Statement&>()))>> {
+    // substr() is 1-based: the id follows the 9 characters of "document:".
+    TRY_STMT(s, db_.prepare(
+        "SELECT actor_id, CAST(substr(target, 10) AS INTEGER), time, seq FROM audit_events "
+        "WHERE time >= ?1 AND time < ?2 AND action = ?3 AND outcome = 'allowed' "
+        "AND actor_id IS NOT NULL AND target LIKE 'document:%' ORDER BY time, seq"));
+    s.bind(1, from).bind(2, to).bind(3, action);
+    return all_rows(s, reader);
+  }
+
   static Result<std::optional<Id>> optional_id(Statement& s) {
     auto row = s.step();
     if (!row) return fail(row.error());

@@ -41,6 +41,7 @@ enum class Action : std::uint8_t {
   log_head, log_proof, log_entries, audit_hash,
   destruction_request, destruction_list, document_destroy, destruction_refuse,
   register_lending,
+  register_destruction,
 };
 std::string_view to_string(Action action) noexcept;
 

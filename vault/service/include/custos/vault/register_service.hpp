@@ -1,13 +1,17 @@
-// The registers the confidentiality rules ask for (借阅、销毁记录表). Today the
-// lending register: every view grant created in one UTC month, with who
-// lent what to whom, when, how it ended and how often the content was
-// released under it.
+// The registers the confidentiality rules ask for (借阅、销毁记录表), each
+// of one UTC month:
+//  - lending: every view grant created in the month, with who lent what to
+//    whom, when, how it ended and how often the content was released under it;
+//  - destruction: every destruction request decided in the month (supervised
+//    or refused), and those made in it that are still pending, with who asked,
+//    why, who decided, how, and the audit log entry of each destruction.
 //
-// Who may read it: an auditor, every department's (or one named); a
-// department manager or project lead, their own department's only. The read
-// is audited (`register.lending`, target `lending:YYYY-MM`). A register
-// carries no document titles (they can name customers); the document id and
-// level stand for the document.
+// Who may read them: an auditor, every department's (or one named); a
+// department manager or project lead, their own department's only. Every
+// read is audited (`register.lending`, target `lending:YYYY-MM`;
+// `register.destruction`, target `destruction:YYYY-MM`). A register carries
+// no document titles (they can name customers); the document id and level
+// stand for the document.
 //
 // Thread-safety: thread-safe.
 #pragma once
@@ -40,12 +44,29 @@ struct LendingRow {
   std::int64_t views = 0;
 };
 
-struct LendingRegister {
+// A destruction request as the register shows it: as it stands when the
+// register is made.
+struct DestructionRow {
+  DestructionRequest request;
+  // The seq of the `document.destroy` entry recording a supervised
+  // request's destruction (a destruction certificate is built from it);
+  // none for a pending or refused one.
+  std::optional<Id> seq;
+};
+
+// One month's register: what it covers and its rows.
+template <class Row>
+struct Register {
   UtcMonth month;
   std::optional<std::string> department;  // the one department covered; none: all
   UnixSeconds generated_at = 0;
-  std::vector<LendingRow> rows;           // oldest grant first
+  std::vector<Row> rows;
 };
+// Oldest grant first.
+using LendingRegister = Register<LendingRow>;
+// In the order of the time that puts each request in the month: its
+// decision, or its making for one still pending.
+using DestructionRegister = Register<DestructionRow>;
 
 class RegisterService {
  public:
@@ -58,6 +79,15 @@ class RegisterService {
   // unknown department not_found.
   Result<LendingRegister> lending(const Principal& by, std::string_view month,
                                   const std::optional<std::string>& department, const Origin& origin);
+
+  // The destruction register of `month`: the requests decided in it (UTC),
+  // and those made in it that are still pending, so that no request goes
+  // unseen. A request made in one month and decided in a later one is in
+  // the later month's register (and in the earlier one's only while it is
+  // pending). Who may read which department, and the errors, as lending().
+  // A supervised request whose log entry cannot be found is corrupt.
+  Result<DestructionRegister> destruction(const Principal& by, std::string_view month,
+                                          const std::optional<std::string>& department, const Origin& origin);
 
  private:
   Store& store_;

@@ -144,6 +144,14 @@ struct ContentRelease {
   UnixSeconds time = 0;
 };
 
+// The log entry of one destruction (an allowed `document.destroy` record):
+// the document destroyed and the entry's seq, from which a destruction
+// certificate is built.
+struct DestructionEntry {
+  Id document_id = 0;
+  Id seq = 0;
+};
+
 enum class Outcome : std::uint8_t { allowed, refused };
 std::string_view to_string(Outcome outcome) noexcept;
 

@@ -106,6 +106,12 @@ class Transaction {
   virtual Result<DestructionRequest> destruction_request_by_id(Id request) = 0;
   // Matching requests, oldest first.
   virtual Result<std::vector<DestructionRequest>> list_destruction_requests(const DestructionQuery& query) = 0;
+  // The requests decided (supervised or refused) in [from, to), and those
+  // still pending that were made in it, on documents of `department` (or of
+  // all); ordered by the time that puts each in the window (its decision,
+  // else its request), then id.
+  virtual Result<std::vector<DestructionRequest>> destruction_requests_between(UnixSeconds from, UnixSeconds to,
+                                                                               std::optional<Id> department) = 0;
   // Decides a pending request (supervised or refused) once; conflict when it
   // was decided already.
   virtual Result<void> decide_destruction_request(Id request, DestructionState decision, Id by, UnixSeconds at,
@@ -143,6 +149,9 @@ class Transaction {
   // Every allowed `document.content` record with time in [from, to), oldest
   // first. Reads the audit table's time range once (its time index).
   virtual Result<std::vector<ContentRelease>> content_releases_between(UnixSeconds from, UnixSeconds to) = 0;
+  // Every allowed `document.destroy` record with time in [from, to), oldest
+  // first (the same time index).
+  virtual Result<std::vector<DestructionEntry>> destructions_logged_between(UnixSeconds from, UnixSeconds to) = 0;
 
   // The first record at or after `time`, and the last one before it, by seq.
   virtual Result<std::optional<Id>> first_audit_at_or_after(UnixSeconds time) = 0;
