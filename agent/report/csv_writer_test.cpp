@@ -15,7 +15,9 @@ struct FieldCase {
 };
 class CsvField : public ::testing::TestWithParam<FieldCase> {};
 
-TEST_P(CsvField, QuotesAndGuards) { EXPECT_EQ(csv_field(GetParam().cell), GetParam().field) << GetParam().cell; }
+TEST_P(CsvField, QuotesAndGuards) {
+  EXPECT_EQ(csv_field(GetParam().cell), GetParam().field) << GetParam().cell;
+}
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc4180AndInjection, CsvField,
