@@ -71,6 +71,13 @@ Result<std::string> CanonicalReader::string() {
 }
 
 Result<void> CanonicalReader::string_into(std::string& value) {
+  auto view = string_view(value);
+  if (!view) return std::unexpected(view.error());
+  if (view->data() != value.data()) value.assign(*view);
+  return ok();
+}
+
+Result<std::string_view> CanonicalReader::string_view(std::string& value) {
   const auto begin = pos_;
   if (!peek('"')) return std::unexpected(error("expected a string"));
   ++pos_;
@@ -90,9 +97,8 @@ Result<void> CanonicalReader::string_into(std::string& value) {
       pos_ = begin;
       return std::unexpected(error("string that is not in canonical form"));
     }
-    value.assign(plain);
     pos_ = i + 1;
-    return ok();
+    return plain;
   }
   value.assign(text_.substr(pos_, i - pos_));
   pos_ = i;
@@ -139,7 +145,7 @@ Result<void> CanonicalReader::string_into(std::string& value) {
     pos_ = begin;
     return std::unexpected(error("string that is not in canonical form"));
   }
-  return ok();
+  return std::string_view(value);
 }
 
 Result<Bytes> CanonicalReader::hex_string() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,11 @@ class CanonicalReader {
   Result<std::uint64_t> unsigned_integer();
   Result<std::int64_t> signed_integer();
   Result<std::string> string();
-  // The same into `out`, reusing its storage (the hot path of a verifier).
+  // The same into `out`, reusing its storage.
   Result<void> string_into(std::string& out);
+  // The string's value without copying it when it holds no escape (a view
+  // into the text); otherwise decoded into `scratch` and viewed there.
+  Result<std::string_view> string_view(std::string& scratch);
   // A string of exactly 64 lower-case hex digits.
   Result<merkle::Hash> hash();
   // A string of lower-case hex digits.
@@ -56,5 +60,10 @@ struct Entry;
 // encode_leaf_into for an entry whose text fields are known to be UTF-8
 // (read by a CanonicalReader, which checks them): no second check.
 Result<void> encode_checked_leaf(const Entry& entry, Bytes& out);
+
+// Reads one canonical entry line straight into its leaf bytes (no Entry in
+// between: the verifier's hot path), with its seq and recorded leaf hash.
+Result<void> read_line_as_leaf(std::string_view line, Bytes& leaf, std::uint64_t& seq,
+                               std::optional<merkle::Hash>& recorded);
 
 }  // namespace custos::auditlog

@@ -145,58 +145,132 @@ std::string to_json_line(const Entry& entry, const merkle::Hash* leaf_hash) {
   return out;
 }
 
-Result<void> read_entry(CanonicalReader& r, ParsedLine& parsed) {
-  Entry& e = parsed.entry;
-  e.actor_id = 0;
-  parsed.leaf_hash.reset();
-  const auto text = [&r](std::string_view key, std::string& into) -> Result<void> {
+namespace {
+
+// Reads a canonical entry object and hands each field to `sink`, texts in
+// the order they have in the leaf (request_id, actor, source, action,
+// target, reason, detail — which is also their order in the line).
+template <class Sink>
+Result<void> read_fields(CanonicalReader& r, Sink& sink, std::string& scratch) {
+  const auto text = [&](std::string_view key) -> Result<void> {
     CUSTOS_TRY_VOID(r.literal(","));
     CUSTOS_TRY_VOID(r.key(key));
-    return r.string_into(into);
+    auto value = r.string_view(scratch);
+    if (!value) return fail(value.error());
+    return sink.text(*value);
   };
   CUSTOS_TRY_VOID(r.literal("{"));
   CUSTOS_TRY_VOID(r.key("seq"));
   auto seq = r.unsigned_integer();
   if (!seq) return fail(seq.error());
   if (*seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
-  e.seq = *seq;
+  sink.seq(*seq);
   CUSTOS_TRY_VOID(r.literal(","));
   CUSTOS_TRY_VOID(r.key("time"));
   auto time = r.signed_integer();
   if (!time) return fail(time.error());
-  e.time = *time;
-  CUSTOS_TRY_VOID(text("request_id", e.request_id));
+  sink.time(*time);
+  CUSTOS_TRY_VOID(text("request_id"));
   CUSTOS_TRY_VOID(r.literal(","));
   CUSTOS_TRY_VOID(r.key("actor_id"));
+  std::uint64_t actor_id = 0;
   if (!r.null_literal()) {
     auto id = r.unsigned_integer();
     if (!id) return fail(id.error());
     if (*id == 0) return fail(ErrorCode::invalid_argument, "actor_id 0 is written as null");
-    e.actor_id = *id;
+    actor_id = *id;
   }
-  CUSTOS_TRY_VOID(text("actor", e.actor));
-  CUSTOS_TRY_VOID(text("source", e.source));
-  CUSTOS_TRY_VOID(text("action", e.action));
-  CUSTOS_TRY_VOID(text("target", e.target));
+  sink.actor_id(actor_id);
+  CUSTOS_TRY_VOID(text("actor"));
+  CUSTOS_TRY_VOID(text("source"));
+  CUSTOS_TRY_VOID(text("action"));
+  CUSTOS_TRY_VOID(text("target"));
   CUSTOS_TRY_VOID(r.literal(","));
   CUSTOS_TRY_VOID(r.key("outcome"));
   if (r.peek('"') && r.literal("\"allowed\"")) {
-    e.allowed = true;
+    sink.allowed(true);
   } else if (r.literal("\"refused\"")) {
-    e.allowed = false;
+    sink.allowed(false);
   } else {
     return fail(ErrorCode::invalid_argument, "outcome is \"allowed\" or \"refused\"");
   }
-  CUSTOS_TRY_VOID(text("reason", e.reason));
-  CUSTOS_TRY_VOID(text("detail", e.detail));
+  CUSTOS_TRY_VOID(text("reason"));
+  CUSTOS_TRY_VOID(text("detail"));
   if (r.peek(',')) {
     CUSTOS_TRY_VOID(r.literal(","));
     CUSTOS_TRY_VOID(r.key("leaf_hash"));
     auto hash = r.hash();
     if (!hash) return fail(hash.error());
-    parsed.leaf_hash = *hash;
+    sink.leaf_hash(*hash);
   }
-  CUSTOS_TRY_VOID(r.literal("}"));
+  return r.literal("}");
+}
+
+// Fills an Entry.
+class EntrySink {
+ public:
+  explicit EntrySink(ParsedLine& parsed) : parsed_(parsed) { parsed_.leaf_hash.reset(); }
+  void seq(std::uint64_t value) { parsed_.entry.seq = value; }
+  void time(std::int64_t value) { parsed_.entry.time = value; }
+  void actor_id(std::uint64_t value) { parsed_.entry.actor_id = value; }
+  void allowed(bool value) { parsed_.entry.allowed = value; }
+  void leaf_hash(const merkle::Hash& hash) { parsed_.leaf_hash = hash; }
+  Result<void> text(std::string_view value) {
+    *text_fields(parsed_.entry)[next_++] = value;
+    return ok();
+  }
+
+ private:
+  ParsedLine& parsed_;
+  std::size_t next_ = 0;
+};
+
+// Writes the leaf bytes directly: the fixed part first (filled in as the
+// fields arrive), then each text as it is read.
+class LeafSink {
+ public:
+  static constexpr std::size_t kFixed = kLeafDomain.size() + 8 * 3 + 1;
+  LeafSink(Bytes& out, std::optional<merkle::Hash>& recorded) : out_(out), recorded_(recorded) {
+    out_.resize(kFixed);
+    std::memcpy(out_.data(), kLeafDomain.data(), kLeafDomain.size());
+    recorded_.reset();
+  }
+  void seq(std::uint64_t value) { put_u64(out_.data() + kLeafDomain.size(), value); }
+  void time(std::int64_t value) { put_u64(out_.data() + kLeafDomain.size() + 8, static_cast<std::uint64_t>(value)); }
+  void actor_id(std::uint64_t value) { put_u64(out_.data() + kLeafDomain.size() + 16, value); }
+  void allowed(bool value) { out_[kFixed - 1] = value ? 1 : 0; }
+  void leaf_hash(const merkle::Hash& hash) { recorded_ = hash; }
+  Result<void> text(std::string_view value) {
+    const auto at = out_.size();
+    if (at + 4 + value.size() > kMaxEntryBytes) return fail(ErrorCode::too_large, "an audit entry is larger than 1 MiB");
+    out_.resize(at + 4 + value.size());
+    put_text(out_.data() + at, value);
+    return ok();
+  }
+
+ private:
+  Bytes& out_;
+  std::optional<merkle::Hash>& recorded_;
+};
+
+}  // namespace
+
+Result<void> read_entry(CanonicalReader& r, ParsedLine& parsed) {
+  EntrySink sink(parsed);
+  std::string scratch;
+  return read_fields(r, sink, scratch);
+}
+
+Result<void> read_line_as_leaf(std::string_view line, Bytes& leaf, std::uint64_t& seq,
+                               std::optional<merkle::Hash>& recorded) {
+  CanonicalReader r(line);
+  LeafSink sink(leaf, recorded);
+  thread_local std::string scratch;
+  CUSTOS_TRY_VOID(read_fields(r, sink, scratch));
+  CUSTOS_TRY_VOID(r.end());
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < 8; ++i) value = (value << 8) | leaf[kLeafDomain.size() + i];
+  seq = value;
   return ok();
 }
 

@@ -118,27 +118,22 @@ bool ExportFileVerifier::add_line(std::string_view line) {
   if (line_error_ || verifier_.failed()) return false;
   const std::uint64_t expected = start_ + lines_ + 1;
   ++lines_;
-  auto& parsed = scratch_;
-  if (auto read = parse_json_line_into(line, parsed); !read) {
+  std::uint64_t seq = 0;
+  std::optional<merkle::Hash> recorded;
+  if (auto read = read_line_as_leaf(line, leaf_, seq, recorded); !read) {
     line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + " (line " + n(lines_ + 1) +
                                                 ") is not a canonical entry line: " + read.error().message};
     line_error_seq_ = expected;
     return false;
   }
-  if (parsed.entry.seq != expected) {
-    line_error_ = Error{ErrorCode::corrupt, "line " + n(lines_ + 1) + " holds entry " + n(parsed.entry.seq) +
-                                                " where entry " + n(expected) +
-                                                " belongs: an entry was dropped, duplicated or moved"};
+  if (seq != expected) {
+    line_error_ = Error{ErrorCode::corrupt, "line " + n(lines_ + 1) + " holds entry " + n(seq) + " where entry " +
+                                                n(expected) + " belongs: an entry was dropped, duplicated or moved"};
     line_error_seq_ = expected;
     return false;
   }
-  if (auto encoded = encode_checked_leaf(parsed.entry, leaf_); !encoded) {
-    line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + ": " + encoded.error().message};
-    line_error_seq_ = expected;
-    return false;
-  }
-  if (parsed.leaf_hash) {
-    verifier_.add_entry(leaf_, *parsed.leaf_hash);
+  if (recorded) {
+    verifier_.add_entry(leaf_, *recorded);
   } else {
     verifier_.add_entry(leaf_);
   }

@@ -102,7 +102,6 @@ class ExportFileVerifier {
   std::optional<Error> line_error_;
   std::optional<std::uint64_t> line_error_seq_;
   // Reused for every line, so reading an entry allocates nothing.
-  ParsedLine scratch_;
   Bytes leaf_;
 };
 
