@@ -56,11 +56,6 @@ struct ParsedLine;
 // reusing its strings' storage (entry.cpp).
 Result<void> read_entry(CanonicalReader& reader, ParsedLine& into);
 
-struct Entry;
-// encode_leaf_into for an entry whose text fields are known to be UTF-8
-// (read by a CanonicalReader, which checks them): no second check.
-Result<void> encode_checked_leaf(const Entry& entry, Bytes& out);
-
 // Reads one canonical entry line straight into its leaf bytes (no Entry in
 // between: the verifier's hot path), with its seq and recorded leaf hash.
 Result<void> read_line_as_leaf(std::string_view line, Bytes& leaf, std::uint64_t& seq,

@@ -70,13 +70,9 @@ Result<Bytes> encode_leaf(const Entry& entry) {
   return out;
 }
 
-Result<void> encode_leaf_into(const Entry& entry, Bytes& out) {
-  for (const auto* field : text_fields(entry)) {
-    if (!is_valid_utf8(*field)) return fail(ErrorCode::invalid_argument, "an audit entry field is not UTF-8");
-  }
-  return encode_checked_leaf(entry, out);
-}
+namespace {
 
+// encode_leaf_into for text already known to be UTF-8.
 Result<void> encode_checked_leaf(const Entry& entry, Bytes& out) {
   if (entry.seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
   std::size_t size = kLeafDomain.size() + 8 * 3 + 1;
@@ -92,6 +88,16 @@ Result<void> encode_checked_leaf(const Entry& entry, Bytes& out) {
   for (const auto* field : text_fields(entry)) at = put_text(at, *field);
   return ok();
 }
+
+}  // namespace
+
+Result<void> encode_leaf_into(const Entry& entry, Bytes& out) {
+  for (const auto* field : text_fields(entry)) {
+    if (!is_valid_utf8(*field)) return fail(ErrorCode::invalid_argument, "an audit entry field is not UTF-8");
+  }
+  return encode_checked_leaf(entry, out);
+}
+
 
 Result<Entry> decode_leaf(std::span<const std::uint8_t> bytes) {
   const auto bad = [] { return fail(ErrorCode::invalid_argument, "not a canonical audit leaf"); };
