@@ -187,16 +187,30 @@ void export_verification() {
   }
   lines[0] = auditlog::to_header_line(header);
 
-  double best_verify = 1e300, best_raw = 1e300;
+  // As `custos audit verify` reads: batches of 16,384 lines, read and hashed
+  // on every core, the tree fed in order; and line by line on one core.
+  const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  const std::span<const std::string> entries(lines.begin() + 1, lines.end());
+  double best_verify = 1e300, best_single = 1e300, best_raw = 1e300;
   for (int round = 0; round < 3; ++round) {
     auto start = Clock::now();
     auto verifier = auditlog::ExportFileVerifier::begin(lines[0], key.public_key());
     if (!verifier) std::abort();
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-      if (!verifier->add_line(lines[i])) std::abort();
+    for (std::size_t at = 0; at < entries.size(); at += 16384) {
+      if (!verifier->add_lines(entries.subspan(at, std::min<std::size_t>(16384, entries.size() - at)), threads)) {
+        std::abort();
+      }
     }
     if (!verifier->finish().ok()) std::abort();
     best_verify = std::min(best_verify, since(start));
+
+    start = Clock::now();
+    auto single = auditlog::ExportFileVerifier::begin(lines[0], key.public_key());
+    for (const auto& line : entries) {
+      if (!single->add_line(line)) std::abort();
+    }
+    if (!single->finish().ok()) std::abort();
+    best_single = std::min(best_single, since(start));
 
     start = Clock::now();
     unsigned char digest[32];
@@ -216,8 +230,10 @@ void export_verification() {
   std::printf("export verify, 1,000,000 entries (%.0f bytes each, %zu heads): %.0f entries/s, %.1f MB/s\n",
               static_cast<double>(bytes) / kEntries, header.heads.size(), verify_rate,
               static_cast<double>(bytes) / best_verify / 1e6);
-  std::printf("  ceiling, one SHA-256 of each line: %.0f entries/s; ratio %.2f (goal: 1,000,000 entries/s)\n",
-              raw_rate, verify_rate / raw_rate);
+  std::printf("  on %u threads as custos audit verify reads (goal: 1,000,000 entries/s); line by line on one: %.0f entries/s\n",
+              threads, static_cast<double>(kEntries) / best_single);
+  std::printf("  ceiling, one SHA-256 of each line on one core: %.0f entries/s; ratio %.2f\n", raw_rate,
+              verify_rate / raw_rate);
 }
 
 }  // namespace

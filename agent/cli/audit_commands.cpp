@@ -6,6 +6,7 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli_context.hpp"
 #include "commands.hpp"
@@ -244,8 +245,16 @@ int audit_verify(const std::filesystem::path& file, const std::filesystem::path&
       if (!*more || !verifier->add_line(csv_to_line(*reader))) break;
     }
   } else {
-    while (std::getline(in, line)) {
-      if (!verifier->add_line(line)) break;
+    // Lines are read and hashed on every core, a batch at a time; the tree
+    // is fed in order.
+    const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+    std::vector<std::string> batch;
+    bool going = true;
+    while (going) {
+      batch.clear();
+      while (batch.size() < 16384 && std::getline(in, line)) batch.push_back(std::move(line));
+      if (batch.empty()) break;
+      going = verifier->add_lines(batch, threads);
     }
   }
   const auto verdict = verifier->finish();

@@ -114,31 +114,70 @@ Result<ExportFileVerifier> ExportFileVerifier::begin(std::string_view header_lin
   return ExportFileVerifier(merkle::ExportVerifier(plain, std::move(header->start_range)), start, *largest, own);
 }
 
-bool ExportFileVerifier::add_line(std::string_view line) {
+ExportFileVerifier::ReadLine ExportFileVerifier::read_line(std::string_view line, Bytes& leaf) {
+  ReadLine out;
+  out.read = read_line_as_leaf(line, leaf, out.seq, out.recorded);
+  if (out.read) out.leaf = merkle::leaf_hash(leaf);
+  return out;
+}
+
+bool ExportFileVerifier::take(ReadLine& line) {
   if (line_error_ || verifier_.failed()) return false;
   const std::uint64_t expected = start_ + lines_ + 1;
   ++lines_;
-  std::uint64_t seq = 0;
-  std::optional<merkle::Hash> recorded;
-  if (auto read = read_line_as_leaf(line, leaf_, seq, recorded); !read) {
+  if (!line.read) {
     line_error_ = Error{ErrorCode::corrupt, "entry " + n(expected) + " (line " + n(lines_ + 1) +
-                                                ") is not a canonical entry line: " + read.error().message};
+                                                ") is not a canonical entry line: " + line.read.error().message};
     line_error_seq_ = expected;
     return false;
   }
-  if (seq != expected) {
-    line_error_ = Error{ErrorCode::corrupt, "line " + n(lines_ + 1) + " holds entry " + n(seq) + " where entry " +
-                                                n(expected) + " belongs: an entry was dropped, duplicated or moved"};
+  if (line.seq != expected) {
+    line_error_ = Error{ErrorCode::corrupt, "line " + n(lines_ + 1) + " holds entry " + n(line.seq) +
+                                                " where entry " + n(expected) +
+                                                " belongs: an entry was dropped, duplicated or moved"};
     line_error_seq_ = expected;
     return false;
   }
-  if (recorded) {
-    verifier_.add_entry(leaf_, *recorded);
+  if (line.recorded) {
+    verifier_.add_leaf_hash(line.leaf, *line.recorded);
   } else {
-    verifier_.add_entry(leaf_);
+    verifier_.add_leaf_hash(line.leaf);
   }
   return !verifier_.failed();
 }
+
+bool ExportFileVerifier::add_line(std::string_view line) {
+  if (line_error_ || verifier_.failed()) return false;
+  auto read = read_line(line, leaf_);
+  return take(read);
+}
+
+bool ExportFileVerifier::add_lines(std::span<const std::string> lines, unsigned threads) {
+  if (line_error_ || verifier_.failed()) return false;
+  auto& read = read_ahead_;
+  read.resize(lines.size());
+  const auto read_range = [&](std::size_t begin, std::size_t end, Bytes& leaf) {
+    for (std::size_t i = begin; i < end; ++i) read[i] = read_line(lines[i], leaf);
+  };
+  const std::size_t parts = std::clamp<std::size_t>(threads, 1, 16);
+  // An even share each; this thread reads the first one.
+  const std::size_t own = lines.size() / parts;
+  {
+    std::vector<Bytes> buffers(parts);
+    std::vector<std::jthread> helpers;  // joined before the buffers they write go
+    for (std::size_t part = 1; part < parts; ++part) {
+      const std::size_t rest = lines.size() - own;
+      const std::size_t begin = own + rest * (part - 1) / (parts - 1), end = own + rest * part / (parts - 1);
+      helpers.emplace_back([&, begin, end, part] { read_range(begin, end, buffers[part]); });
+    }
+    read_range(0, own, leaf_);
+  }
+  for (auto& line : read) {
+    if (!take(line)) return false;
+  }
+  return true;
+}
+
 
 ExportVerdict ExportFileVerifier::finish() const {
   const auto report = verifier_.finish();

@@ -46,8 +46,11 @@ void ExportVerifier::add_leaf_hash(const Hash& leaf) {
 }
 
 void ExportVerifier::add_entry(std::span<const std::uint8_t> entry, const Hash& recorded_leaf_hash) {
+  add_leaf_hash(leaf_hash(entry), recorded_leaf_hash);
+}
+
+void ExportVerifier::add_leaf_hash(const Hash& leaf, const Hash& recorded_leaf_hash) {
   if (hints_ == Hints::unused && range_.size() == start_) hints_ = Hints::active;
-  const Hash leaf = leaf_hash(entry);
   if (hints_ == Hints::active) {
     recorded_since_head_.push_back(recorded_leaf_hash);
     if (leaf != recorded_leaf_hash && !first_unlike_record_) first_unlike_record_ = range_.size();

@@ -92,6 +92,9 @@ class ExportVerifier {
   // Give it for every entry or for none; once an entry comes without it, the
   // recorded hashes are no longer used.
   void add_entry(std::span<const std::uint8_t> entry, const Hash& recorded_leaf_hash);
+  // The same for an entry whose leaf hash the caller computed (on another
+  // thread, say): add_entry(entry, recorded) is add_leaf_hash(leaf_hash(entry), recorded).
+  void add_leaf_hash(const Hash& leaf, const Hash& recorded_leaf_hash);
 
   // The verdict once every entry has been added.
   ExportReport finish() const;
