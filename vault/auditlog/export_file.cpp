@@ -1,6 +1,8 @@
 #include "custos/auditlog/export_file.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "canonical_reader.hpp"
 #include "custos/auditlog/entry.hpp"
@@ -154,28 +156,50 @@ bool ExportFileVerifier::add_line(std::string_view line) {
 
 bool ExportFileVerifier::add_lines(std::span<const std::string> lines, unsigned threads) {
   if (line_error_ || verifier_.failed()) return false;
+  // The batch is cut into chunks. Every thread takes the next unread chunk
+  // and reads it (checks its lines and hashes their leaves); this thread
+  // also feeds the tree, in order, with each chunk as soon as it is read,
+  // and reads chunks itself while the next one in order is not ready, so
+  // no core waits while there is work.
+  constexpr std::size_t kChunk = 256;
+  const std::size_t chunks = (lines.size() + kChunk - 1) / kChunk;
   auto& read = read_ahead_;
   read.resize(lines.size());
-  const auto read_range = [&](std::size_t begin, std::size_t end, Bytes& leaf) {
-    for (std::size_t i = begin; i < end; ++i) read[i] = read_line(lines[i], leaf);
+  std::vector<std::atomic<bool>> ready(chunks);
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  const auto read_one = [&](Bytes& leaf) {
+    const std::size_t chunk = next.fetch_add(1, std::memory_order_relaxed);
+    if (chunk >= chunks) return false;
+    const std::size_t end = std::min(lines.size(), (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) read[i] = read_line(lines[i], leaf);
+    ready[chunk].store(true, std::memory_order_release);
+    return true;
   };
-  const std::size_t parts = std::clamp<std::size_t>(threads, 1, 16);
-  // An even share each; this thread reads the first one.
-  const std::size_t own = lines.size() / parts;
-  {
-    std::vector<Bytes> buffers(parts);
-    std::vector<std::jthread> helpers;  // joined before the buffers they write go
-    for (std::size_t part = 1; part < parts; ++part) {
-      const std::size_t rest = lines.size() - own;
-      const std::size_t begin = own + rest * (part - 1) / (parts - 1), end = own + rest * part / (parts - 1);
-      helpers.emplace_back([&, begin, end, part] { read_range(begin, end, buffers[part]); });
+  const std::size_t helpers_wanted = std::clamp<std::size_t>(threads, 1, 16) - 1;
+  std::vector<Bytes> buffers(helpers_wanted);
+  // std::thread, joined below on every path (libc++ 16, of the fuzzing
+  // build, has no std::jthread).
+  std::vector<std::thread> helpers;
+  for (std::size_t h = 0; h < helpers_wanted && h + 1 < chunks; ++h) {
+    helpers.emplace_back([&, h] {
+      while (!stop.load(std::memory_order_relaxed) && read_one(buffers[h])) {
+      }
+    });
+  }
+  bool going = true;
+  for (std::size_t taken = 0; taken < chunks && going;) {
+    if (!ready[taken].load(std::memory_order_acquire)) {
+      if (!read_one(leaf_)) std::this_thread::yield();  // the chunk is being read by a helper
+      continue;
     }
-    read_range(0, own, leaf_);
+    const std::size_t end = std::min(lines.size(), (taken + 1) * kChunk);
+    for (std::size_t i = taken * kChunk; i < end && going; ++i) going = take(read[i]);
+    ++taken;
   }
-  for (auto& line : read) {
-    if (!take(line)) return false;
-  }
-  return true;
+  stop.store(true, std::memory_order_relaxed);
+  for (auto& helper : helpers) helper.join();
+  return going;
 }
 
 

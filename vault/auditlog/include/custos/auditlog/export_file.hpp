@@ -28,7 +28,6 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <thread>
 #include <string>
 #include <string_view>
 #include <vector>
