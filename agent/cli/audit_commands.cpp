@@ -312,14 +312,9 @@ int audit_consistency(const std::filesystem::path& old_file, const std::filesyst
   if (from < to && from > 0) {
     auto client = logged_in_client();
     if (!client) return report(client.error(), what);
-    auto proof = client->call("GET", "/api/v1/log/consistency?from=" + n(from) + "&to=" + n(to));
-    if (!proof) return report(proof.error(), what);
-    for (const auto& h : proof->at("path").as_array()) {
-      auto bytes = h.is_string() ? hex_decode(std::string_view(h.as_string())) : Result<Bytes>();
-      if (!bytes || bytes->size() != 32) return report(Error{ErrorCode::corrupt, "malformed proof"}, what);
-      path.emplace_back();
-      std::copy(bytes->begin(), bytes->end(), path.back().begin());
-    }
+    auto fetched = fetch_consistency_path(*client, from, to);
+    if (!fetched) return report(fetched.error(), what);
+    path = std::move(*fetched);
   }
   if (auto extends = merkle::verify_head_extends(older->head, newer->head, path, *key); !extends) {
     return report(extends.error(), what);

@@ -78,6 +78,23 @@ Result<std::optional<TrustedHead>> load_saved_head_for(const PublicKey& key) {
   return load_saved_head(merkle::log_id_for(key));
 }
 
+Result<std::vector<merkle::Hash>> fetch_consistency_path(vault::VaultClient& client, std::uint64_t old_size,
+                                                         std::uint64_t new_size) {
+  std::vector<merkle::Hash> path;
+  if (old_size == 0 || new_size <= old_size) return path;
+  auto proof = client.call("GET", "/api/v1/log/consistency?from=" + n(old_size) + "&to=" + n(new_size));
+  if (!proof) return fail(proof.error());
+  const auto* list = proof->is_object() ? proof->as_object().if_contains("path") : nullptr;
+  if (list == nullptr || !list->is_array()) return fail(ErrorCode::corrupt, "the vault's consistency proof is malformed");
+  for (const auto& h : list->as_array()) {
+    auto bytes = h.is_string() ? hex_decode(std::string_view(h.as_string())) : Result<Bytes>();
+    if (!bytes || bytes->size() != 32) return fail(ErrorCode::corrupt, "the vault's consistency proof is malformed");
+    path.emplace_back();
+    std::copy(bytes->begin(), bytes->end(), path.back().begin());
+  }
+  return path;
+}
+
 Result<std::string> check_and_save_head(vault::VaultClient& client, const TrustedHead& fresh) {
   auto saved = load_saved_head(fresh.head.head.log_id);
   if (!saved) return fail(saved.error());
@@ -93,18 +110,9 @@ Result<std::string> check_and_save_head(vault::VaultClient& client, const Truste
     return fail(ErrorCode::conflict, "the vault shows a log of " + n(new_size) + " entries, but you saw " +
                                          n(old_size) + " before: the log was cut short or rolled back");
   }
-  std::vector<merkle::Hash> path;
-  if (new_size > old_size && old_size > 0) {
-    auto proof = client.call("GET", "/api/v1/log/consistency?from=" + n(old_size) + "&to=" + n(new_size));
-    if (!proof) return fail(proof.error());
-    for (const auto& h : proof->at("path").as_array()) {
-      auto bytes = h.is_string() ? hex_decode(std::string_view(h.as_string())) : Result<Bytes>();
-      if (!bytes || bytes->size() != 32) return fail(ErrorCode::corrupt, "the vault's consistency proof is malformed");
-      path.emplace_back();
-      std::copy(bytes->begin(), bytes->end(), path.back().begin());
-    }
-  }
-  if (auto extends = merkle::verify_head_extends(old, fresh.head, path, fresh.key); !extends) {
+  auto path = fetch_consistency_path(client, old_size, new_size);
+  if (!path) return fail(path.error());
+  if (auto extends = merkle::verify_head_extends(old, fresh.head, *path, fresh.key); !extends) {
     if (extends.error().code == ErrorCode::conflict) {
       return fail(ErrorCode::conflict, "the log forked: the vault's head of " + n(new_size) +
                                            " entries contradicts the one you saved (" + n(old_size) + " entries)");

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "custos/merkle/tree_head.hpp"
 #include "custos/platform/signing.hpp"
@@ -40,6 +41,12 @@ Result<TrustedHead> head_from_answer(const boost::json::value& answer);
 // forked; corrupt: the proof does not verify; crypto: a bad signature or a
 // key other than the pinned one. Returns a note for the user ("" if none).
 Result<std::string> check_and_save_head(vault::VaultClient& client, const TrustedHead& fresh);
+
+// The vault's proof that its log of `old_size` entries is a prefix of its
+// log of `new_size` (empty when there is nothing to prove). corrupt when the
+// answer is malformed; what it proves is checked by the caller.
+Result<std::vector<merkle::Hash>> fetch_consistency_path(vault::VaultClient& client, std::uint64_t old_size,
+                                                         std::uint64_t new_size);
 
 // Reads a public key file ("ed25519:<base64>", as keys/signing.pub).
 Result<PublicKey> read_public_key(const std::filesystem::path& file);

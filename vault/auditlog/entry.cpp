@@ -64,41 +64,6 @@ class LeafReader {
 
 }  // namespace
 
-Result<Bytes> encode_leaf(const Entry& entry) {
-  Bytes out;
-  CUSTOS_TRY_VOID(encode_leaf_into(entry, out));
-  return out;
-}
-
-namespace {
-
-// encode_leaf_into for text already known to be UTF-8.
-Result<void> encode_checked_leaf(const Entry& entry, Bytes& out) {
-  if (entry.seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
-  std::size_t size = kLeafDomain.size() + 8 * 3 + 1;
-  for (const auto* field : text_fields(entry)) size += 4 + field->size();
-  if (size > kMaxEntryBytes) return fail(ErrorCode::too_large, "an audit entry is larger than 1 MiB");
-  out.resize(size);
-  auto* at = out.data();
-  std::memcpy(at, kLeafDomain.data(), kLeafDomain.size());
-  at = put_u64(at + kLeafDomain.size(), entry.seq);
-  at = put_u64(at, static_cast<std::uint64_t>(entry.time));
-  at = put_u64(at, entry.actor_id);
-  *at++ = entry.allowed ? 1 : 0;
-  for (const auto* field : text_fields(entry)) at = put_text(at, *field);
-  return ok();
-}
-
-}  // namespace
-
-Result<void> encode_leaf_into(const Entry& entry, Bytes& out) {
-  for (const auto* field : text_fields(entry)) {
-    if (!is_valid_utf8(*field)) return fail(ErrorCode::invalid_argument, "an audit entry field is not UTF-8");
-  }
-  return encode_checked_leaf(entry, out);
-}
-
-
 Result<Entry> decode_leaf(std::span<const std::uint8_t> bytes) {
   const auto bad = [] { return fail(ErrorCode::invalid_argument, "not a canonical audit leaf"); };
   if (bytes.size() > kMaxEntryBytes) return bad();
@@ -261,6 +226,22 @@ class LeafSink {
 
 }  // namespace
 
+Result<Bytes> encode_leaf(const Entry& entry) {
+  if (entry.seq == 0) return fail(ErrorCode::invalid_argument, "an audit entry's seq starts at 1");
+  Bytes out;
+  std::optional<merkle::Hash> unused;
+  LeafSink sink(out, unused);
+  sink.seq(entry.seq);
+  sink.time(entry.time);
+  sink.actor_id(entry.actor_id);
+  sink.allowed(entry.allowed);
+  for (const auto* field : text_fields(entry)) {
+    if (!is_valid_utf8(*field)) return fail(ErrorCode::invalid_argument, "an audit entry field is not UTF-8");
+    CUSTOS_TRY_VOID(sink.text(*field));
+  }
+  return out;
+}
+
 Result<void> read_entry(CanonicalReader& r, ParsedLine& parsed) {
   EntrySink sink(parsed);
   std::string scratch;
@@ -280,15 +261,11 @@ Result<void> read_line_as_leaf(std::string_view line, Bytes& leaf, std::uint64_t
   return ok();
 }
 
-Result<void> parse_json_line_into(std::string_view line, ParsedLine& into) {
-  CanonicalReader r(line);
-  CUSTOS_TRY_VOID(read_entry(r, into));
-  return r.end();
-}
-
 Result<ParsedLine> parse_json_line(std::string_view line) {
+  CanonicalReader r(line);
   ParsedLine parsed;
-  CUSTOS_TRY_VOID(parse_json_line_into(line, parsed));
+  CUSTOS_TRY_VOID(read_entry(r, parsed));
+  CUSTOS_TRY_VOID(r.end());
   return parsed;
 }
 

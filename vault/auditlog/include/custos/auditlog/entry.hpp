@@ -61,8 +61,6 @@ struct Entry {
 // cleans them before they reach the log); invalid_argument otherwise, and
 // for seq 0.
 Result<Bytes> encode_leaf(const Entry& entry);
-// The same into `out` (replacing its contents, reusing its storage).
-Result<void> encode_leaf_into(const Entry& entry, Bytes& out);
 // Reads leaf bytes back; invalid_argument unless exactly a canonical encoding.
 Result<Entry> decode_leaf(std::span<const std::uint8_t> bytes);
 // merkle::leaf_hash(encode_leaf(entry)).
@@ -78,7 +76,5 @@ struct ParsedLine {
 // Reads one canonical line (without its line break); invalid_argument,
 // naming the first offending byte, otherwise.
 Result<ParsedLine> parse_json_line(std::string_view line);
-// The same into `into`, reusing its strings' storage (a verifier's hot path).
-Result<void> parse_json_line_into(std::string_view line, ParsedLine& into);
 
 }  // namespace custos::auditlog
