@@ -23,7 +23,7 @@ bool all_blank(const std::vector<std::string_view>& cells) noexcept {
 
 }  // namespace
 
-Result<Report> check(ByteSource& source, TemplateKind kind, const CheckOptions& options) {
+Result<Report> check(ByteSource& source, TemplateKind kind, const CheckOptions& options, RowObserver* observer) {
   const Date today = options.today.value_or(today_local());
   CsvReader reader(source, options.csv);
   std::vector<std::string_view> cells;
@@ -52,7 +52,12 @@ Result<Report> check(ByteSource& source, TemplateKind kind, const CheckOptions& 
       return fail(ErrorCode::too_large, "more than 4,294,967,295 rows; split the file and check the parts");
     }
     ++report.rows;
+    const auto before = report.findings.size();
     checker->check_row(report.rows, reader.record_line(), cells, report.findings);
+    if (observer != nullptr) {
+      CUSTOS_TRY_VOID(observer->row(checker->header(), report.rows, cells,
+                                    std::span<const Finding>(report.findings).subspan(before), checker->last_keys()));
+    }
     if (report.findings.size() > options.max_findings) {
       report.findings_dropped += report.findings.size() - options.max_findings;
       report.findings.resize(options.max_findings);

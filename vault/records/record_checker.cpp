@@ -151,7 +151,7 @@ class Row {
   std::vector<Finding>& out_;
 };
 
-void check_insurance(Row& r, Date today, SuspiciousIndex& index) {
+void check_insurance(Row& r, Date today, RowKeys& keys) {
   const std::string_view role_text = r.get(Field::role);
   const Role role = parse_role(role_text);
   if (role == Role::empty) {
@@ -215,13 +215,14 @@ void check_insurance(Row& r, Date today, SuspiciousIndex& index) {
   // Without an ID number the customer is unknown; such a row cannot show
   // that two *different* customers share a value, so it is not indexed
   // (its missing ID is a finding of its own where the ID is required).
+  keys.customer = customer;
   if (customer != 0) {
-    index.add(SuspicionKind::shared_phone, r.get(Field::phone), customer, r.row());
-    index.add(SuspicionKind::shared_bank_account, r.get(Field::bank_account), customer, r.row());
+    keys.add(SuspicionKind::shared_phone, r.get(Field::phone));
+    keys.add(SuspicionKind::shared_bank_account, r.get(Field::bank_account));
   }
 }
 
-void check_property_owner(Row& r, Date today, SuspiciousIndex& index) {
+void check_property_owner(Row& r, Date today, RowKeys& keys) {
   constexpr std::string_view whose = "of a property owner";
   r.require(Field::name, whose);
   r.require(Field::id_number, whose);
@@ -231,10 +232,11 @@ void check_property_owner(Row& r, Date today, SuspiciousIndex& index) {
   std::uint64_t customer = 0;
   (void)r.check_id(Field::id_number, "", today, customer);
   r.check_phone(Field::phone);
-  if (customer != 0) index.add(SuspicionKind::shared_phone, r.get(Field::phone), customer, r.row());
+  keys.customer = customer;
+  if (customer != 0) keys.add(SuspicionKind::shared_phone, r.get(Field::phone));
 }
 
-void check_courier(Row& r, Date today, SuspiciousIndex& index) {
+void check_courier(Row& r, Date today, RowKeys& keys) {
   // Real-name posting (实名收寄) identifies the sender; the receiver has no
   // ID number, so only the sender is a customer for the suspicious list.
   constexpr std::string_view whose = "of a waybill";
@@ -246,7 +248,8 @@ void check_courier(Row& r, Date today, SuspiciousIndex& index) {
   (void)r.check_id(Field::sender_id_number, "", today, customer);
   r.check_phone(Field::sender_phone);
   r.check_phone(Field::receiver_phone);
-  if (customer != 0) index.add(SuspicionKind::shared_phone, r.get(Field::sender_phone), customer, r.row());
+  keys.customer = customer;
+  if (customer != 0) keys.add(SuspicionKind::shared_phone, r.get(Field::sender_phone));
 }
 
 }  // namespace
@@ -260,10 +263,14 @@ Result<RecordChecker> RecordChecker::create(TemplateKind kind, std::span<const s
 void RecordChecker::check_row(std::uint64_t row, std::uint64_t line, std::span<const std::string_view> cells,
                               std::vector<Finding>& out) {
   Row r(header_, cells, row, line, out);
+  keys_.clear();
   switch (header_.kind()) {
-    case TemplateKind::insurance: check_insurance(r, today_, index_); break;
-    case TemplateKind::property_owner: check_property_owner(r, today_, index_); break;
-    case TemplateKind::courier: check_courier(r, today_, index_); break;
+    case TemplateKind::insurance: check_insurance(r, today_, keys_); break;
+    case TemplateKind::property_owner: check_property_owner(r, today_, keys_); break;
+    case TemplateKind::courier: check_courier(r, today_, keys_); break;
+  }
+  for (std::size_t i = 0; i < keys_.count; ++i) {
+    index_.add(keys_.values[i].kind, keys_.values[i].value, keys_.customer, row);
   }
 }
 

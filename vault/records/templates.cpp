@@ -22,6 +22,7 @@ constexpr sv kPhone[] = {"联系电话", "电话", "手机", "手机号", "手�
 constexpr sv kAddress[] = {"地址", "联系地址", "通讯地址", "住址"};
 constexpr sv kBankAccount[] = {"银行账号", "银行帐号", "银行卡号", "账号", "bank_card"};
 constexpr sv kAgentCode[] = {"业务员代码", "代理人代码", "业务员工号", "渠道代码"};
+constexpr sv kEmployer[] = {"工作单位", "单位名称", "雇主", "employer_name", "work_unit"};
 
 constexpr sv kOwnerName[] = {"业主姓名", "业主", "姓名", "name"};
 constexpr sv kOwnerAddress[] = {"地址", "房屋地址", "房产地址", "联系地址", "住址"};
@@ -52,6 +53,7 @@ constexpr ColumnSpec kInsurance[] = {
     {Field::address, "address", true, kAddress},
     {Field::bank_account, "bank_account", false, kBankAccount},
     {Field::agent_code, "agent_code", true, kAgentCode},
+    {Field::employer, "employer", false, kEmployer},
 };
 
 constexpr ColumnSpec kPropertyOwner[] = {

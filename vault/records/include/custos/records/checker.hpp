@@ -64,6 +64,29 @@ struct Report {
   std::vector<std::string> ignored_columns;  // headings the template does not know
 };
 
+// What a checked row contributes to the suspicious-customer index: whose
+// record it is (0: no usable ID number, so the row is not indexed) and the
+// phone and account values it carries, as typed (views into the row's
+// cells, valid while they are). Empty values are left out.
+struct RowKeys {
+  struct Value {
+    SuspicionKind kind = SuspicionKind::shared_phone;
+    std::string_view value;
+  };
+  std::uint64_t customer = 0;
+  Value values[2];
+  std::size_t count = 0;
+
+  void add(SuspicionKind kind, std::string_view value) noexcept {
+    if (!value.empty() && count < 2) values[count++] = Value{kind, value};
+  }
+  void clear() noexcept {
+    customer = 0;
+    count = 0;
+  }
+  std::span<const Value> view() const noexcept { return {values, count}; }
+};
+
 // Checks rows one at a time; the engine behind `check`, and what the vault's
 // import uses to keep each failing record as a problem case with its findings.
 class RecordChecker {
@@ -79,6 +102,8 @@ class RecordChecker {
 
   const HeaderMap& header() const noexcept { return header_; }
   const SuspiciousIndex& index() const noexcept { return index_; }
+  // The customer and values of the row last checked (what went into index()).
+  const RowKeys& last_keys() const noexcept { return keys_; }
 
  private:
   RecordChecker(HeaderMap header, Date today) : header_(std::move(header)), today_(today) {}
@@ -86,11 +111,24 @@ class RecordChecker {
   HeaderMap header_;
   Date today_;
   SuspiciousIndex index_;
+  RowKeys keys_;
+};
+
+// Sees every data row right after its check: the row's cells as in the file,
+// the findings of that row alone (all of them, whatever max_findings keeps
+// in the report) and what it put into the suspicious index. The vault's
+// import stores each row this way; a failure stops the check with it.
+class RowObserver {
+ public:
+  virtual ~RowObserver() = default;
+  virtual Result<void> row(const HeaderMap& header, std::uint64_t row, std::span<const std::string_view> cells,
+                           std::span<const Finding> findings, const RowKeys& keys) = 0;
 };
 
 // Reads the whole input; fails (exit 2) on an empty input, a bad header,
 // malformed CSV, non-UTF-8 text or a read error. Findings are not failures.
-Result<Report> check(ByteSource& source, TemplateKind kind, const CheckOptions& options = {});
+Result<Report> check(ByteSource& source, TemplateKind kind, const CheckOptions& options = {},
+                     RowObserver* observer = nullptr);
 Result<Report> check(std::istream& in, TemplateKind kind, const CheckOptions& options = {});
 // Fails with not_found for a missing file.
 Result<Report> check_file(const std::filesystem::path& path, TemplateKind kind,

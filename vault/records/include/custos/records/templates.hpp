@@ -39,8 +39,9 @@ enum class Field : std::uint8_t {
   policy_no, role, name, gender, birth_date, id_type, id_number, phone, address, bank_account,
   agent_code, unit, delivery_date, waybill_no, time, sender_name, sender_address,
   sender_id_number, sender_phone, receiver_name, receiver_address, receiver_phone, company, items,
+  employer,  // appended: the numbers are stored in sealed records
 };
-inline constexpr std::size_t kFieldCount = static_cast<std::size_t>(Field::items) + 1;
+inline constexpr std::size_t kFieldCount = static_cast<std::size_t>(Field::employer) + 1;
 
 struct ColumnSpec {
   Field field;
