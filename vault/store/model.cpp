@@ -1,4 +1,5 @@
 #include "custos/vault/model.hpp"
+#include "custos/vault/records_model.hpp"
 
 #include <array>
 
@@ -24,6 +25,8 @@ constexpr std::array<std::string_view, 6> kRoles = {
 constexpr std::array<std::string_view, 3> kLevels = {"secret", "confidential", "top_secret"};
 constexpr std::array<std::string_view, 3> kStates = {"uploading", "active", "destroyed"};
 constexpr std::array<std::string_view, 3> kDestructionStates = {"pending", "supervised", "refused"};
+constexpr std::array<std::string_view, 2> kRecordStates = {"ok", "problem"};
+constexpr std::array<std::string_view, 2> kCaseStates = {"open", "cleared"};
 
 }  // namespace
 
@@ -56,6 +59,14 @@ std::string_view to_string(DestructionState state) noexcept { return name(kDestr
 DestructionState destruction_state_from_string(std::string_view text) noexcept {
   return parse(kDestructionStates, text, DestructionState::unknown);
 }
+
+std::string_view to_string(RecordState state) noexcept { return name(kRecordStates, state); }
+RecordState record_state_from_string(std::string_view text) noexcept {
+  return parse(kRecordStates, text, RecordState::unknown);
+}
+
+std::string_view to_string(CaseState state) noexcept { return name(kCaseStates, state); }
+CaseState case_state_from_string(std::string_view text) noexcept { return parse(kCaseStates, text, CaseState::unknown); }
 
 std::string_view to_string(Outcome outcome) noexcept {
   return outcome == Outcome::allowed ? "allowed" : "refused";

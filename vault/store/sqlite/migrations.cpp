@@ -154,11 +154,94 @@ CREATE INDEX destruction_requests_by_document ON destruction_requests(document_i
 CREATE UNIQUE INDEX destruction_requests_one_pending ON destruction_requests(document_id) WHERE state = 'pending';
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Customer records (docs/records.md): each record sealed under its own data
+// key; phone/account values and customers only as keyed hashes, which the
+// T+1 screening joins on; suspicious cases and who handles them.
+constexpr const char* kV5 = R"sql(
+CREATE TABLE record_imports (
+  id            INTEGER PRIMARY KEY,
+  template      TEXT NOT NULL,
+  level         TEXT NOT NULL CHECK (level IN ('secret', 'confidential', 'top_secret')),
+  department_id INTEGER NOT NULL REFERENCES departments(id),
+  imported_by   INTEGER NOT NULL REFERENCES users(id),
+  imported_at   INTEGER NOT NULL,
+  entry_day     TEXT NOT NULL,
+  filename      TEXT NOT NULL DEFAULT '',
+  file_sha256   TEXT NOT NULL,
+  rows          INTEGER NOT NULL DEFAULT 0,
+  problems      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE customer_records (
+  id            INTEGER PRIMARY KEY,
+  import_id     INTEGER NOT NULL REFERENCES record_imports(id),
+  row           INTEGER NOT NULL,
+  template      TEXT NOT NULL,
+  level         TEXT NOT NULL CHECK (level IN ('secret', 'confidential', 'top_secret')),
+  department_id INTEGER NOT NULL REFERENCES departments(id),
+  version       INTEGER NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('ok', 'problem')),
+  findings      TEXT NOT NULL,
+  agent_code    TEXT NOT NULL DEFAULT '',
+  customer_hash TEXT NOT NULL DEFAULT '',
+  entered_by    INTEGER NOT NULL REFERENCES users(id),
+  entered_at    INTEGER NOT NULL,
+  entry_day     TEXT NOT NULL,
+  updated_by    INTEGER REFERENCES users(id),
+  updated_at    INTEGER,
+  wrapped_key   BLOB NOT NULL,
+  sealed        BLOB NOT NULL,
+  screened      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX customer_records_by_import ON customer_records(import_id, row);
+CREATE INDEX customer_records_unscreened ON customer_records(entry_day, id) WHERE screened = 0;
+CREATE INDEX customer_records_problems ON customer_records(department_id, id) WHERE state = 'problem';
+CREATE TABLE record_values (
+  record_id   INTEGER NOT NULL REFERENCES customer_records(id),
+  kind        TEXT NOT NULL CHECK (kind IN ('shared_phone', 'shared_bank_account')),
+  value_hash  TEXT NOT NULL,
+  masked      TEXT NOT NULL,
+  PRIMARY KEY (record_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX record_values_by_value ON record_values(kind, value_hash);
+CREATE TABLE channel_staff (
+  agent_code  TEXT PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  set_by      INTEGER NOT NULL REFERENCES users(id),
+  set_at      INTEGER NOT NULL
+);
+CREATE TABLE suspicious_cases (
+  id                INTEGER PRIMARY KEY,
+  kind              TEXT NOT NULL CHECK (kind IN ('shared_phone', 'shared_bank_account')),
+  value_hash        TEXT NOT NULL,
+  masked_value      TEXT NOT NULL,
+  department_id     INTEGER NOT NULL REFERENCES departments(id),
+  entry_day         TEXT NOT NULL,
+  listed_on         TEXT NOT NULL,
+  due_on            TEXT NOT NULL,
+  agent_code        TEXT NOT NULL DEFAULT '',
+  assigned_to       INTEGER REFERENCES users(id),
+  state             TEXT NOT NULL CHECK (state IN ('open', 'cleared')),
+  cleared_by        INTEGER REFERENCES users(id),
+  cleared_at        INTEGER,
+  note              TEXT NOT NULL DEFAULT '',
+  evidence          TEXT NOT NULL DEFAULT '',
+  overdue_raised_at INTEGER
+);
+CREATE UNIQUE INDEX suspicious_cases_one_open ON suspicious_cases(kind, value_hash) WHERE state = 'open';
+CREATE INDEX suspicious_cases_by_list ON suspicious_cases(listed_on);
+CREATE TABLE suspicious_case_records (
+  case_id   INTEGER NOT NULL REFERENCES suspicious_cases(id),
+  record_id INTEGER NOT NULL REFERENCES customer_records(id),
+  PRIMARY KEY (case_id, record_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
     {4, "destruction requests", kV4},
+    {5, "customer records, suspicious cases, channel staff", kV5},
 }};
 
 }  // namespace

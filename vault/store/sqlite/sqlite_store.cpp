@@ -8,18 +8,17 @@
 #include "custos/platform/json_text.hpp"
 #include "sqlite/database.hpp"
 #include "sqlite/migrations.hpp"
+#include "sqlite/record_tables.hpp"
+#include "sqlite/rows.hpp"
 
 namespace custos::vault {
 namespace {
 
 using sqlite::Database;
 using sqlite::Statement;
+using sqlite::all_rows;
+using sqlite::one_row;
 
-// Propagates a store error out of a function returning Result<...>.
-#define TRY_STMT(var, expr)                         \
-  auto var##_result = (expr);                       \
-  if (!var##_result) return fail(var##_result.error()); \
-  auto& var = *var##_result
 
 constexpr const char* kUserColumns =
     "SELECT u.id, u.name, u.display_name, u.department_id, d.name, u.roles, u.disabled, "
@@ -142,27 +141,6 @@ AuditRecord read_audit(const Statement& s) {
   return r;
 }
 
-// Runs a query expected to yield one row, read by `reader`.
-template <class Reader>
-auto one_row(Result<Statement> stmt, Reader reader, const char* missing)
-    -> Result<decltype(reader(std::declval<const Statement&>()))> {
-  if (!stmt) return fail(stmt.error());
-  auto row = stmt->step();
-  if (!row) return fail(row.error());
-  if (!*row) return fail(ErrorCode::not_found, missing);
-  return reader(*stmt);
-}
-
-template <class Reader>
-auto all_rows(Statement& stmt, Reader reader) -> Result<std::vector<decltype(reader(stmt))>> {
-  std::vector<decltype(reader(stmt))> out;
-  for (;;) {
-    auto row = stmt.step();
-    if (!row) return fail(row.error());
-    if (!*row) return out;
-    out.push_back(reader(stmt));
-  }
-}
 
 // Stores each perfect subtree an append completes (the leaf included).
 class SubtreeWriter final : public merkle::SubtreeSink {
@@ -573,6 +551,47 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  // Customer records: sqlite/record_tables.cpp.
+  Result<RecordImport> insert_record_import(const RecordImport& i) override { return records_.insert_import(i); }
+  Result<void> finish_record_import(Id import, std::int64_t rows, std::int64_t problems) override {
+    return records_.finish_import(import, rows, problems);
+  }
+  Result<RecordImport> record_import_by_id(Id import) override { return records_.import_by_id(import); }
+  Result<Id> next_record_id() override { return records_.next_record_id(); }
+  Result<void> insert_record(const CustomerRecord& r) override { return records_.insert_record(r); }
+  Result<CustomerRecord> record_by_id(Id record) override { return records_.record_by_id(record); }
+  Result<std::vector<CustomerRecord>> list_records(const RecordQuery& q) override { return records_.list_records(q); }
+  Result<void> update_record(const CustomerRecord& r) override { return records_.update_record(r); }
+  Result<std::vector<CustomerRecord>> unscreened_records(std::string_view through_day) override {
+    return records_.unscreened_records(through_day);
+  }
+  Result<std::vector<std::pair<Id, std::string>>> records_with_value(std::string_view kind,
+                                                                    std::string_view value_hash) override {
+    return records_.records_with_value(kind, value_hash);
+  }
+  Result<void> mark_screened(std::span<const Id> records) override { return records_.mark_screened(records); }
+  Result<std::optional<SuspiciousCaseRow>> open_case_for(std::string_view kind, std::string_view value_hash) override {
+    return records_.open_case_for(kind, value_hash);
+  }
+  Result<Id> insert_case(const SuspiciousCaseRow& c) override { return records_.insert_case(c); }
+  Result<void> add_case_records(Id case_id, std::span<const Id> records) override {
+    return records_.add_case_records(case_id, records);
+  }
+  Result<SuspiciousCaseRow> case_by_id(Id case_id) override { return records_.case_by_id(case_id); }
+  Result<std::vector<SuspiciousCaseRow>> list_cases(const CaseQuery& q) override { return records_.list_cases(q); }
+  Result<void> clear_case(Id case_id, Id by, UnixSeconds at, std::string_view note,
+                          std::string_view evidence) override {
+    return records_.clear_case(case_id, by, at, note, evidence);
+  }
+  Result<void> mark_overdue_raised(Id case_id, UnixSeconds at) override {
+    return records_.mark_overdue_raised(case_id, at);
+  }
+  Result<void> set_channel_staff(const ChannelStaff& staff) override { return records_.set_channel_staff(staff); }
+  Result<std::optional<ChannelStaff>> channel_staff(std::string_view agent_code) override {
+    return records_.channel_staff(agent_code);
+  }
+  Result<std::vector<ChannelStaff>> list_channel_staff() override { return records_.list_channel_staff(); }
+
   Result<PolicyRecord> insert_policy(const PolicyRecord& p) override {
     TRY_STMT(s, db_.prepare("INSERT INTO policies (version, file_name, source, source_sha256, applied_by, applied_at) "
                             "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM policies), ?, ?, ?, ?, ?)"));
@@ -776,6 +795,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Database& db_;
+  sqlite::RecordTables records_{db_};
   std::unique_lock<std::mutex> lock_;
   LogLedger* ledger_ = nullptr;
   std::optional<merkle::CompactRange> pending_;  // the log with this transaction's appends

@@ -262,12 +262,16 @@ TEST_F(SqliteStoreTest, DestructionRequestsAreDecidedOnceAndShredTheDocument) {
   EXPECT_EQ(std::filesystem::file_size(dir / "vault.db-wal"), 0u);
 }
 
-TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsIsMigrated) {
+TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
   ASSERT_TRUE(add_user("dave", {Role::project_lead}));
   store.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE destruction_requests; DELETE FROM schema_migrations WHERE version = 4",
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE destruction_requests; DROP TABLE suspicious_case_records; "
+                         "DROP TABLE suspicious_cases; DROP TABLE channel_staff; DROP TABLE record_values; "
+                         "DROP TABLE customer_records; DROP TABLE record_imports; "
+                         "DELETE FROM schema_migrations WHERE version >= 4",
                          nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   auto reopened = open_sqlite_store(dir / "vault.db", false);
@@ -275,7 +279,10 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsIsMigrated) {
   auto listed = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.list_destruction_requests({}); });
   ASSERT_TRUE(listed) << listed.error().describe();
   EXPECT_TRUE(listed->empty());
-  EXPECT_EQ(sqlite_schema_version(), 4);
+  auto records = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.list_records({}); });
+  ASSERT_TRUE(records) << records.error().describe();
+  EXPECT_TRUE(records->empty());
+  EXPECT_EQ(sqlite_schema_version(), 5);
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {

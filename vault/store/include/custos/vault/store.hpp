@@ -23,6 +23,7 @@
 #include "custos/merkle/tree_head.hpp"
 #include "custos/platform/error.hpp"
 #include "custos/vault/model.hpp"
+#include "custos/vault/records_model.hpp"
 
 namespace custos::vault {
 
@@ -122,6 +123,48 @@ class Transaction {
   // becomes `destroyed`. The row stays, so grants and audit records keep
   // their reference. Conflict when the document is not active.
   virtual Result<void> shred_document(Id document, std::string_view title_hash) = 0;
+
+  // --- customer records (records_model.hpp)
+  // Inserts an import (its id is assigned); rows and problems are set by
+  // finish_record_import once its records are in.
+  virtual Result<RecordImport> insert_record_import(const RecordImport& import) = 0;
+  virtual Result<void> finish_record_import(Id import, std::int64_t rows, std::int64_t problems) = 0;
+  virtual Result<RecordImport> record_import_by_id(Id import) = 0;
+  // The id the next inserted record gets (its sealed content binds the id,
+  // so it is known before sealing; the transaction holds the writer).
+  virtual Result<Id> next_record_id() = 0;
+  // Inserts `record` under record.id, with its values.
+  virtual Result<void> insert_record(const CustomerRecord& record) = 0;
+  virtual Result<CustomerRecord> record_by_id(Id record) = 0;
+  // Matching records by id, with their values.
+  virtual Result<std::vector<CustomerRecord>> list_records(const RecordQuery& query) = 0;
+  // Replaces a record's content after a fix (version, state, findings,
+  // agent code, customer, key, sealed content, values, updated_*); the
+  // record is screened again by the next T+1 run.
+  virtual Result<void> update_record(const CustomerRecord& record) = 0;
+  // Records not yet screened entered on or before `through_day`, by id, with
+  // their values (no sealed content).
+  virtual Result<std::vector<CustomerRecord>> unscreened_records(std::string_view through_day) = 0;
+  // Every record carrying the value: (record id, customer hash), by id.
+  virtual Result<std::vector<std::pair<Id, std::string>>> records_with_value(std::string_view kind,
+                                                                            std::string_view value_hash) = 0;
+  virtual Result<void> mark_screened(std::span<const Id> records) = 0;
+  // The open case of a value, if there is one.
+  virtual Result<std::optional<SuspiciousCaseRow>> open_case_for(std::string_view kind, std::string_view value_hash) = 0;
+  // Inserts a case (its id is assigned) with its records.
+  virtual Result<Id> insert_case(const SuspiciousCaseRow& c) = 0;
+  // Adds records to a case (those it has already are skipped).
+  virtual Result<void> add_case_records(Id case_id, std::span<const Id> records) = 0;
+  virtual Result<SuspiciousCaseRow> case_by_id(Id case_id) = 0;
+  virtual Result<std::vector<SuspiciousCaseRow>> list_cases(const CaseQuery& query) = 0;
+  // Clears an open case once; conflict when it is cleared already.
+  virtual Result<void> clear_case(Id case_id, Id by, UnixSeconds at, std::string_view note,
+                                  std::string_view evidence) = 0;
+  virtual Result<void> mark_overdue_raised(Id case_id, UnixSeconds at) = 0;
+  // Sets (or replaces) who handles an agent code's cases.
+  virtual Result<void> set_channel_staff(const ChannelStaff& staff) = 0;
+  virtual Result<std::optional<ChannelStaff>> channel_staff(std::string_view agent_code) = 0;
+  virtual Result<std::vector<ChannelStaff>> list_channel_staff() = 0;
 
   // --- policies
   // Inserts the next version (its number is assigned: the highest so far + 1).
