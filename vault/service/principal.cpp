@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 33>& rules() {
+const std::array<ActionRule, 42>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 33> table = {{
+  static const std::array<ActionRule, 42> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -61,6 +61,21 @@ const std::array<ActionRule, 33>& rules() {
       // The destruction register: the same readers (the requests and their
       // decisions, no titles), narrowed the same way.
       {"register.destruction", {R::auditor, R::dept_manager, R::project_lead}},
+      // Customer records (RecordsService narrows to the department): clerks
+      // enter and correct them; managers read them masked and run the
+      // screening; the auditor reads the suspicious cases (masked values)
+      // and who handles them, never the records.
+      {"records.import", {R::info_clerk}},
+      {"records.list", {R::info_clerk, R::dept_manager, R::general_manager}},
+      {"records.fix", {R::info_clerk}},
+      {"records.export", {R::info_clerk, R::dept_manager, R::general_manager}},
+      {"records.screen", {R::dept_manager, R::general_manager}},
+      // Channel staff of any role may be assigned cases, so all but the IT
+      // engineer may list them; clearing is the assignee's or a manager's.
+      {"records.cases", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"records.case_clear", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
+      {"records.channel_set", {R::dept_manager, R::general_manager}},
+      {"records.channel_list", {R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   }};
   return table;
 }

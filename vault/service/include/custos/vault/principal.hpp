@@ -42,6 +42,8 @@ enum class Action : std::uint8_t {
   destruction_request, destruction_list, document_destroy, destruction_refuse,
   register_lending,
   register_destruction,
+  records_import, records_list, records_fix, records_export, records_screen, records_cases, records_case_clear,
+  records_channel_set, records_channel_list,
 };
 std::string_view to_string(Action action) noexcept;
 
