@@ -114,4 +114,8 @@ Result<void> init_crypto() {
   return ok();
 }
 
+void wipe(std::span<char> bytes) noexcept {
+  if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
+}
+
 }  // namespace custos

@@ -1,6 +1,8 @@
 // custos-vault: `init` a vault's data folder, `serve` it over HTTPS, print
 // its `fingerprint`. main() wires parts together; each part lives in the
 // server library.
+#include <condition_variable>
+#include <mutex>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -63,6 +65,31 @@ int run_fingerprint(const std::filesystem::path& data_dir) {
   return kExitOk;
 }
 
+// The T+1 job: at start and then every `every`, screens the entries up to
+// yesterday that no run has seen and raises cases past their due day.
+void run_screening(RecordsService& records, std::chrono::seconds every, std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    const Origin origin{"screening", "local", now_seconds(), ""};
+    auto run = records.run_daily(origin);
+    if (!run) {
+      spdlog::error("T+1 screening failed (will retry): {}", run.error().message);
+    } else {
+      if (run->screened > 0) {
+        spdlog::info("T+1 screening of entries through {}: {} record(s), {} new suspicious case(s)", run->through_day,
+                     run->screened, run->new_cases.size());
+      }
+      if (!run->overdue_raised.empty()) {
+        spdlog::warn("{} suspicious case(s) are past their due day; see custos records suspicious --overdue",
+                     run->overdue_raised.size());
+      }
+    }
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, stop, every, [] { return false; });
+  }
+}
+
 int run_serve(const std::filesystem::path& data_dir, std::filesystem::path config_file, const std::string& listen,
               const std::string& log_level, const std::filesystem::path& port_file) {
   const VaultPaths paths{data_dir};
@@ -96,13 +123,15 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   // A head over whatever the log holds now, before the first request.
   if (auto first = (*log)->sign_head(now_seconds()); !first) return report(first.error());
   RegisterService registers(**store, audit);
+  RecordsService records(**store, audit, keys->vault_key, identifiers, config->records);
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
   } else if (*swept > 0) {
     spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
   }
-  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers});
+  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers,
+                        records});
   HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {
@@ -119,9 +148,14 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   spdlog::info("custos-vault serving {} on port {} (certificate {})", data_dir.string(), *port,
                fingerprint ? *fingerprint : std::string("unknown"));
   std::jthread signer([&log](std::stop_token stop) { (*log)->run(stop); });
+  std::jthread screening([&records, every = config->screen_every_seconds](std::stop_token stop) {
+    run_screening(records, std::chrono::seconds(every), stop);
+  });
   server.run(true);
   signer.request_stop();
+  screening.request_stop();
   signer.join();
+  screening.join();
   spdlog::info("custos-vault stopped");
   return kExitOk;
 }

@@ -6,10 +6,14 @@
 #include <vector>
 
 #include "api_json.hpp"
+#include "api_support.hpp"
+#include "records_api.hpp"
 
 namespace custos::vault {
 namespace json = boost::json;
 namespace {
+
+using namespace api_support;
 
 constexpr std::string_view kPrefix = "/api/v1/";
 
@@ -24,24 +28,6 @@ std::vector<std::string_view> segments(std::string_view path) {
     path.remove_prefix(slash + 1);
   }
   return out;
-}
-
-std::optional<Id> parse_id(std::string_view text) {
-  Id value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
-// A count from the query string (0 allowed), or nothing when absent or not a number.
-std::optional<std::uint64_t> query_count(const ApiRequest& request, const char* key) {
-  const auto found = request.query.find(key);
-  if (found == request.query.end()) return std::nullopt;
-  std::uint64_t value = 0;
-  const auto& text = found->second;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
 }
 
 // One route: what it is, which action it decides, and how to read its body.
@@ -109,6 +95,18 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (post && is({"audit", "hash"})) return Route{Action::audit_hash, RouteKind::json, {}, {}};
   if (get && is({"registers", "lending"})) return Route{Action::register_lending, RouteKind::json, {}, {}};
   if (get && is({"registers", "destruction"})) return Route{Action::register_destruction, RouteKind::json, {}, {}};
+  if (post && is({"records", "imports"})) return Route{Action::records_import, RouteKind::bulk, {}, {}};
+  if (get && is({"records"})) return Route{Action::records_list, RouteKind::json, {}, {}};
+  if (get && is({"records", "export"})) return Route{Action::records_export, RouteKind::json, {}, {}};
+  if (post && is({"records", "screen"})) return Route{Action::records_screen, RouteKind::json, {}, {}};
+  if (get && is({"records", "suspicious"})) return Route{Action::records_cases, RouteKind::json, {}, {}};
+  if (post && is({"records", "suspicious", "*", "clear"})) {
+    return Route{Action::records_case_clear, RouteKind::json, parse_id(s[2]), s[2]};
+  }
+  if (get && is({"records", "channels"})) return Route{Action::records_channel_list, RouteKind::json, {}, {}};
+  if (post && is({"records", "channels"})) return Route{Action::records_channel_set, RouteKind::json, {}, {}};
+  if (get && is({"records", "*"})) return Route{Action::records_list, RouteKind::json, parse_id(s[1]), s[1]};
+  if (post && is({"records", "*", "fix"})) return Route{Action::records_fix, RouteKind::json, parse_id(s[1]), s[1]};
   return std::nullopt;
 }
 
@@ -125,74 +123,14 @@ std::string target_for(const Route& route) {
     case Action::destruction_refuse: return "destruction_request:" + std::string(route.name);
     case Action::grant_revoke: return "grant:" + std::string(route.name);
     case Action::policy_bundle: return "department:" + std::string(route.name);
+    case Action::records_list:
+      if (route.name.empty()) return "records";
+      return "record:" + std::string(route.name);
+    case Action::records_fix: return "record:" + std::string(route.name);
+    case Action::records_case_clear: return "case:" + std::string(route.name);
     default: return std::string(to_string(route.action));
   }
 }
-
-// A query parameter's value; none when it is missing or empty.
-std::optional<std::string> query_text(const ApiRequest& request, const char* key) {
-  auto found = request.query.find(key);
-  if (found == request.query.end() || found->second.empty()) return std::nullopt;
-  return found->second;
-}
-
-ApiResponse json_response(unsigned status, json::value body) { return ApiResponse{status, json::serialize(body) + "\n", "application/json"}; }
-
-template <class T, class F>
-json::array array_of(const std::vector<T>& items, F&& convert) {
-  json::array out;
-  out.reserve(items.size());
-  for (const auto& item : items) out.emplace_back(convert(item));
-  return out;
-}
-
-// The request's JSON object. Parsing happens in a buffer that is wiped
-// afterwards (bodies may hold passwords).
-class JsonBody {
- public:
-  explicit JsonBody(std::string_view text)
-      : scratch_(text.size() * 2 + 4096), resource_(scratch_.unsafe_bytes().data(), scratch_.size()) {
-    boost::system::error_code ec;
-    json::parse_options options;
-    options.max_depth = 16;
-    value_ = json::parse(text, ec, &resource_, options);
-    if (ec) {
-      error_ = "the body is not valid JSON: " + ec.message();
-    } else if (!value_.is_object()) {
-      error_ = "the body must be a JSON object";
-    }
-  }
-  Result<void> valid() const {
-    if (!error_.empty()) return fail(ErrorCode::invalid_argument, error_);
-    return ok();
-  }
-  Result<std::string> text(const char* key, bool required = true) const {
-    const auto* v = value_.as_object().if_contains(key);
-    if (v == nullptr || v->is_null()) {
-      if (!required) return std::string();
-      return fail(ErrorCode::invalid_argument, std::string("the body needs \"") + key + "\"");
-    }
-    if (!v->is_string()) return fail(ErrorCode::invalid_argument, std::string("\"") + key + "\" must be a string");
-    return std::string(v->as_string());
-  }
-  Result<Secret> secret(const char* key, bool required = true) const {
-    const auto* v = value_.as_object().if_contains(key);
-    if (v == nullptr || v->is_null()) {
-      if (!required) return Secret();
-      return fail(ErrorCode::invalid_argument, std::string("the body needs \"") + key + "\"");
-    }
-    if (!v->is_string()) return fail(ErrorCode::invalid_argument, std::string("\"") + key + "\" must be a string");
-    const auto& s = v->as_string();
-    return Secret::from_string(std::string_view(s.data(), s.size()));
-  }
-  const json::value* find(const char* key) const { return value_.as_object().if_contains(key); }
-
- private:
-  Secret scratch_;
-  json::monotonic_resource resource_;
-  json::value value_;
-  std::string error_;
-};
 
 // The "reason" of a destruction request or refusal body.
 Result<std::string> reason_of(std::string_view text) {
@@ -636,6 +574,16 @@ ApiResponse Api::handle(const ApiRequest& request) {
         if (!destruction) return fail(destruction.error());
         return json_response(200, api_json::destruction_register(*destruction));
       }
+      case Action::records_import:
+      case Action::records_list:
+      case Action::records_fix:
+      case Action::records_export:
+      case Action::records_screen:
+      case Action::records_cases:
+      case Action::records_case_clear:
+      case Action::records_channel_set:
+      case Action::records_channel_list:
+        return handle_records(s_.records, route->action, route->id, route->name, request, *principal, origin);
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");
     }

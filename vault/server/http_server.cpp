@@ -258,29 +258,33 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
       response = api.handle(request);
       break;
     case RouteKind::json:
-    case RouteKind::login: {
-      if (const auto length = head.content_length(); length && *length > limits.json_body_bytes) {
-        response = Api::error_response(
-            {ErrorCode::too_large, "the JSON body is larger than " + std::to_string(limits.json_body_bytes) + " bytes"},
-            request.request_id);
+    case RouteKind::login:
+    case RouteKind::bulk: {
+      const bool bulk = kind == RouteKind::bulk;
+      const std::size_t body_limit = bulk ? limits.records_body_bytes : limits.json_body_bytes;
+      const Error too_large{ErrorCode::too_large, "the request body is larger than " + std::to_string(body_limit) +
+                                                      " bytes" + (bulk ? " ([limits] records_body_bytes)" : "")};
+      if (const auto length = head.content_length(); length && *length > body_limit) {
+        response = Api::error_response(too_large, request.request_id);
         keep = false;
         break;
       }
       http::request_parser<http::string_body> parser(std::move(head));
-      parser.body_limit(limits.json_body_bytes);
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.request_timeout_seconds));
+      parser.body_limit(body_limit);
+      beast::get_lowest_layer(stream).expires_after(
+          std::chrono::seconds(bulk ? limits.body_read_timeout_seconds : limits.request_timeout_seconds));
       auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (body_ec) {
         if (body_ec != http::error::body_limit) co_return false;
-        response = Api::error_response(
-            {ErrorCode::too_large, "the JSON body is larger than " + std::to_string(limits.json_body_bytes) + " bytes"},
-            request.request_id);
+        response = Api::error_response(too_large, request.request_id);
         keep = false;
         break;
       }
       request.body = std::move(parser.get().body());
       auto& pool = kind == RouteKind::login ? logins : workers;
       response = co_await offload(pool, [this, &request] { return api.handle(request); });
+      // Bodies carry passwords and customer records.
+      wipe(request.body);
       break;
     }
     case RouteKind::upload: {

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <set>
+#include <vector>
 
 namespace custos::vault {
 namespace {
@@ -16,7 +17,8 @@ const std::set<std::string>& known_keys() {
       "limits.idle_timeout_seconds", "limits.request_timeout_seconds", "limits.body_read_timeout_seconds",
       "sessions.idle_minutes", "sessions.absolute_hours", "login.lockout_failures", "login.lockout_minutes",
       "login.min_password_length", "grants.max_days", "audit_log.head_every_entries",
-      "audit_log.head_every_seconds"};
+      "audit_log.head_every_seconds", "limits.records_body_bytes", "records.holidays", "records.extra_working_days",
+      "records.due_working_days", "records.utc_offset", "records.screen_every_seconds"};
   return keys;
 }
 
@@ -48,6 +50,26 @@ class Reader {
     const auto value = node.value<std::string>();
     if (!value) return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path + " must be a string");
     out = *value;
+    return ok();
+  }
+
+  // An array of strings; `out` keeps its value when the key is absent.
+  Result<void> strings(const char* path, std::vector<std::string>& out) {
+    const auto node = table_.at_path(path);
+    if (!node) return ok();
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+      return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path +
+                                                   " must be an array of strings");
+    }
+    out.clear();
+    for (const auto& item : *array) {
+      const auto value = item.value<std::string>();
+      if (!value) {
+        return fail(ErrorCode::invalid_argument, where(file_, item.source()) + ": " + path + " must hold strings only");
+      }
+      out.push_back(*value);
+    }
     return ok();
   }
 
@@ -84,6 +106,20 @@ Result<void> check_keys(const toml::table& table, const std::filesystem::path& f
 }
 
 }  // namespace
+
+Result<std::int32_t> parse_utc_offset(std::string_view text) {
+  // "+HH:MM" or "-HH:MM", hours 0–14, minutes 00–59.
+  auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1; };
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') {
+    return fail(ErrorCode::invalid_argument, "must be written +HH:MM or -HH:MM (\"+08:00\" for China)");
+  }
+  const int h1 = digit(1), h2 = digit(2), m1 = digit(4), m2 = digit(5);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 || h1 * 10 + h2 > 14 || m1 * 10 + m2 > 59) {
+    return fail(ErrorCode::invalid_argument, "must be written +HH:MM or -HH:MM with hours up to 14");
+  }
+  const std::int32_t seconds = ((h1 * 10 + h2) * 60 + m1 * 10 + m2) * 60;
+  return text[0] == '-' ? -seconds : seconds;
+}
 
 Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, const std::filesystem::path& file,
                                       bool optional) {
@@ -133,6 +169,25 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   CUSTOS_TRY_VOID(r.number("grants.max_days", grant_days, 1, 3650));
   CUSTOS_TRY_VOID(r.number("audit_log.head_every_entries", config.audit_log.head_every_entries, 1, 10000000));
   CUSTOS_TRY_VOID(r.number("audit_log.head_every_seconds", head_seconds, 1, 3600));
+  CUSTOS_TRY_VOID(r.number("limits.records_body_bytes", config.limits.records_body_bytes, 1024, std::int64_t{1} << 30));
+  CUSTOS_TRY_VOID(r.number("records.due_working_days", config.records.due_working_days, 1, 60));
+  CUSTOS_TRY_VOID(r.number("records.screen_every_seconds", config.screen_every_seconds, 10, 86400));
+  std::vector<std::string> holidays, extra_days;
+  CUSTOS_TRY_VOID(r.strings("records.holidays", holidays));
+  CUSTOS_TRY_VOID(r.strings("records.extra_working_days", extra_days));
+  if (!holidays.empty() || !extra_days.empty()) {
+    std::vector<std::string_view> h(holidays.begin(), holidays.end()), x(extra_days.begin(), extra_days.end());
+    auto calendar = records::WorkCalendar::from_strings(h, x);
+    if (!calendar) {
+      return fail(ErrorCode::invalid_argument, file.string() + ": [records] " + calendar.error().message);
+    }
+    config.records.calendar = std::move(*calendar);
+  }
+  std::string offset = "+08:00";
+  CUSTOS_TRY_VOID(r.text("records.utc_offset", offset));
+  auto seconds = parse_utc_offset(offset);
+  if (!seconds) return fail(ErrorCode::invalid_argument, file.string() + ": records.utc_offset " + seconds.error().message);
+  config.records.utc_offset_seconds = *seconds;
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
   if (!levels.contains(config.log_level)) {
     return fail(ErrorCode::invalid_argument, file.string() + ": log.level must be trace, debug, info, warn or error");
@@ -166,6 +221,7 @@ std::string default_vault_toml() {
 [limits]
 # header_bytes = 16384          # larger request heads are answered 413 (too_large)
 # json_body_bytes = 1048576     # larger JSON bodies are answered 413
+# records_body_bytes = 67108864 # largest customer-records CSV import (64 MiB)
 # max_upload_bytes = 8589934592 # largest delivered file (8 GiB)
 # handshake_timeout_seconds = 10
 # idle_timeout_seconds = 60     # how long to wait for a request head (keep-alive)
@@ -187,6 +243,13 @@ std::string default_vault_toml() {
 [audit_log]
 # head_every_entries = 1000     # sign a tree head at least every this many entries
 # head_every_seconds = 10       # ...and at least this often while the log grows
+
+[records]
+# utc_offset = "+08:00"         # the company's calendar day (T+1 lists, due dates)
+# due_working_days = 3          # a suspicious case is due this many working days after its list
+# holidays = []                 # ["2026-10-01", ...]: days off besides weekends
+# extra_working_days = []       # weekend days worked instead (调休)
+# screen_every_seconds = 600    # how often the T+1 job looks for unscreened entries and overdue cases
 
 [log]
 # level = "info"                # trace, debug, info, warn, error

@@ -21,6 +21,11 @@
 
 namespace custos {
 
+// Zeroes bytes that held something secret outside a Secret (a request body
+// with a password or customer records) so that the compiler cannot drop
+// the write as dead.
+void wipe(std::span<char> bytes) noexcept;
+
 class Secret {
  public:
   Secret() noexcept = default;

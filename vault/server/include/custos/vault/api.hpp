@@ -21,6 +21,7 @@
 #include "custos/vault/grant_service.hpp"
 #include "custos/vault/log_service.hpp"
 #include "custos/vault/policy_service.hpp"
+#include "custos/vault/records_service.hpp"
 #include "custos/vault/register_service.hpp"
 
 namespace custos::vault {
@@ -36,6 +37,7 @@ struct VaultServices {
   DestructionService& destruction;
   LogService& log;
   RegisterService& registers;
+  RecordsService& records;
 };
 
 struct ApiRequest {
@@ -59,6 +61,7 @@ struct ApiResponse {
 enum class RouteKind {
   json,        // read the body (≤ json_body_bytes), call handle() on a worker
   login,       // as json, on the login threads (Argon2id)
+  bulk,        // as json, with a body up to records_body_bytes (a records CSV)
   upload,      // stream the body: start_upload(), feed, finish_upload()
   download,    // start_download(), then stream the ContentReader
   health,      // /healthz: handle() inline

@@ -14,6 +14,7 @@
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
 #include "custos/vault/log_service.hpp"
+#include "custos/vault/records_service.hpp"
 
 namespace custos::vault {
 
@@ -33,6 +34,7 @@ struct ServerSettings {
 struct HttpLimits {
   std::size_t header_bytes = 16 * 1024;    // [limits] header_bytes: larger request heads get 413 too_large
   std::size_t json_body_bytes = 1 << 20;   // [limits] json_body_bytes: larger bodies get 413
+  std::size_t records_body_bytes = 64 << 20; // [limits] records_body_bytes: largest records CSV import
   unsigned handshake_timeout_seconds = 10; // [limits] handshake_timeout_seconds
   unsigned idle_timeout_seconds = 60;      // [limits] idle_timeout_seconds: wait for a request head (keep-alive)
   unsigned request_timeout_seconds = 30;   // [limits] request_timeout_seconds: to read a JSON body, to write an answer
@@ -50,6 +52,8 @@ struct VaultConfig {
   DocumentLimits documents;                // [limits] max_upload_bytes
   GrantLimits grants;                      // [grants] max_days
   LogOptions audit_log;                    // [audit_log] head_every_entries, head_every_seconds
+  RecordsOptions records;                  // [records] holidays, extra_working_days, due_working_days, utc_offset
+  unsigned screen_every_seconds = 600;     // [records] screen_every_seconds: how often the T+1 job looks
 
   std::filesystem::path resolve(const std::filesystem::path& p) const {
     return p.is_absolute() ? p : data_dir / p;
@@ -60,6 +64,9 @@ struct VaultConfig {
 // unknown keys and wrong types are errors naming file, line and key.
 Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, const std::filesystem::path& file,
                                       bool optional);
+
+// "+08:00" → 28800: an offset from UTC as [records] utc_offset writes it.
+Result<std::int32_t> parse_utc_offset(std::string_view text);
 
 // The documented default file written by `custos-vault init`.
 std::string default_vault_toml();
