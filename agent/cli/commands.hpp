@@ -18,6 +18,8 @@ void add_session_commands(CLI::App& app, Action& action);
 void add_directory_commands(CLI::App& app, Action& action);
 void add_document_commands(CLI::App& app, Action& action);
 void add_records_commands(CLI::App& app, Action& action);
+// The vault side of `custos records` (import, list, fix, …), under `records`.
+void add_records_vault_commands(CLI::App* records, Action& action);
 void add_policy_commands(CLI::App& app, Action& action);
 void add_audit_commands(CLI::App& app, Action& action);
 void add_destroy_commands(CLI::App& app, Action& action);

@@ -25,6 +25,7 @@ void add_records_commands(CLI::App& app, Action& action) {
   add_format_option(check, format);
   check->add_flag("--show-values", show_values, "Show shared phone and account numbers unmasked");
   check->footer("Exit codes: 0 all good, 1 findings, 2 bad usage or unreadable file. See docs/records.md.");
+  add_records_vault_commands(records, action);
   check->callback([&action] {
     action = [] {
       auto kind = records::parse_template(template_name);

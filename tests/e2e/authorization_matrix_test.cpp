@@ -56,6 +56,16 @@ const std::vector<Endpoint>& endpoints() {
       {"POST /audit/hash", {R::auditor}},
       {"GET /registers/lending", {R::auditor, R::dept_manager, R::project_lead}},
       {"GET /registers/destruction", {R::auditor, R::dept_manager, R::project_lead}},
+      {"POST /records/imports", {R::info_clerk}},
+      {"GET /records", {R::info_clerk, R::dept_manager, R::general_manager}},
+      {"GET /records/1", {R::info_clerk, R::dept_manager, R::general_manager}},
+      {"POST /records/1/fix", {R::info_clerk}},
+      {"GET /records/export", {R::info_clerk, R::dept_manager, R::general_manager}},
+      {"POST /records/screen", {R::dept_manager, R::general_manager}},
+      {"GET /records/suspicious", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"POST /records/suspicious/{assigned}/clear", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
+      {"GET /records/channels", {R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      {"POST /records/channels", {R::dept_manager, R::general_manager}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
@@ -66,15 +76,33 @@ constexpr const char* kPolicy = "[defaults]\nremovable_storage = \"block\"\n\n[d
 
 std::string password_of(Role role) { return std::string(vault::to_string(role)) + "-password"; }
 
+// POSTs `content` as a streamed body to `target`.
+Result<json::value> post_text(vault::VaultClient& client, const std::string& target, std::string content) {
+  return client.upload_stream(target, content.size(), "text/plain", [&](std::span<std::uint8_t> out) {
+    const auto n = std::min(out.size(), content.size());
+    std::copy_n(content.begin(), n, out.begin());
+    content.erase(0, n);
+    return n;
+  });
+}
+
 // Uploads `content` as a document titled `title`.
 Result<json::value> upload_text(vault::VaultClient& client, const std::string& title, std::string content) {
-  return client.upload_stream("/api/v1/documents?title=" + title + "&level=secret", content.size(), "text/plain",
-                              [&](std::span<std::uint8_t> out) {
-                                const auto n = std::min(out.size(), content.size());
-                                std::copy_n(content.begin(), n, out.begin());
-                                content.erase(0, n);
-                                return n;
-                              });
+  return post_text(client, "/api/v1/documents?title=" + title + "&level=secret", std::move(content));
+}
+
+// Two customers sharing one phone per role (agent code C-<role>), so that
+// screening makes one case per role, assigned to that role's user.
+std::string shared_phone_rows() {
+  std::string csv = "policy_no,role,name,gender,birth_date,id_type,id_number,phone,address,bank_account,agent_code\n";
+  int i = 0;
+  for (auto role : vault::all_roles()) {
+    const std::string phone = "1380000000" + std::to_string(i++);
+    const std::string code = "C-" + std::string(vault::to_string(role));
+    csv += "P" + std::to_string(i) + ",policyholder,张三,男,1990-01-01,,440101199001011233," + phone + ",广州市,," + code + "\n";
+    csv += "Q" + std::to_string(i) + ",policyholder,孙八,男,2000-02-29,,440101200002290014," + phone + ",深圳市,," + code + "\n";
+  }
+  return csv;
 }
 
 class AuthorizationMatrix : public ::testing::Test {
@@ -133,6 +161,30 @@ class AuthorizationMatrix : public ::testing::Test {
       EXPECT_TRUE(made) << made.error().describe();
       return made->at("id").as_int64();
     };
+    // Records: record 1 onwards in claims, and one suspicious case per role
+    // assigned to that role's user.
+    auto spare = vault->client("spare-clerk", password_of(Role::info_clerk));
+    auto imported = post_text(spare, "/api/v1/records/imports?template=insurance&level=secret", shared_phone_rows());
+    ASSERT_TRUE(imported) << imported.error().describe();
+    auto general = vault->client("u-general_manager", password_of(Role::general_manager));
+    for (auto role : vault::all_roles()) {
+      const std::string name(vault::to_string(role));
+      const json::value body(json::object{{"agent_code", "C-" + name}, {"user", "u-" + name}});
+      auto set = general.call("POST", "/api/v1/records/channels", &body);
+      ASSERT_TRUE(set) << set.error().describe();
+    }
+    const json::value now(json::object{});
+    auto screened = general.call("POST", "/api/v1/records/screen", &now);
+    ASSERT_TRUE(screened) << screened.error().describe();
+    auto cases = general.call("GET", "/api/v1/records/suspicious");
+    ASSERT_TRUE(cases) << cases.error().describe();
+    for (const auto& c : cases->at("cases").as_array()) {
+      const std::string code(c.at("agent_code").as_string());
+      for (auto role : vault::all_roles()) {
+        if (code == "C-" + std::string(vault::to_string(role))) assigned_case[role] = c.at("id").as_int64();
+      }
+    }
+    ASSERT_EQ(assigned_case.size(), vault::all_roles().size());
     for (auto role : vault::all_roles()) {
       destroyable[role] = granted_document();
       to_supervise[role] = pending_request();
@@ -225,6 +277,31 @@ class AuthorizationMatrix : public ::testing::Test {
       const std::string which = endpoint == "GET /registers/lending" ? "lending" : "destruction";
       return code(client.call("GET", "/api/v1/registers/" + which + "?month=" + month_of(now_seconds()).text()));
     }
+    if (endpoint == "POST /records/imports") {
+      return code(post_text(client, "/api/v1/records/imports?template=insurance&level=secret", shared_phone_rows()));
+    }
+    if (endpoint == "GET /records") return code(client.call("GET", "/api/v1/records"));
+    if (endpoint == "GET /records/1") return code(client.call("GET", "/api/v1/records/1"));
+    if (endpoint == "POST /records/1/fix") {
+      const json::value body(json::object{{"set", json::object{{"address", "广州市 by " + r}}}});
+      return code(client.call("POST", "/api/v1/records/1/fix", &body));
+    }
+    if (endpoint == "GET /records/export") return code(client.call("GET", "/api/v1/records/export?template=insurance"));
+    if (endpoint == "POST /records/screen") {
+      const json::value body(json::object{});
+      return code(client.call("POST", "/api/v1/records/screen", &body));
+    }
+    if (endpoint == "GET /records/suspicious") return code(client.call("GET", "/api/v1/records/suspicious"));
+    if (endpoint == "POST /records/suspicious/{assigned}/clear") {
+      const json::value body(json::object{{"note", "checked by " + r}, {"evidence", "call " + r}});
+      return code(client.call("POST", "/api/v1/records/suspicious/" + std::to_string(assigned_case[role]) + "/clear",
+                              &body));
+    }
+    if (endpoint == "GET /records/channels") return code(client.call("GET", "/api/v1/records/channels"));
+    if (endpoint == "POST /records/channels") {
+      const json::value body(json::object{{"agent_code", "X-" + r}, {"user", "spare-clerk"}});
+      return code(client.call("POST", "/api/v1/records/channels", &body));
+    }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});
       return code(client.call("POST", "/api/v1/users/me/password", &body));
@@ -235,11 +312,11 @@ class AuthorizationMatrix : public ::testing::Test {
   }
 
   static VaultProcess* vault;
-  static std::map<Role, std::int64_t> spare_grant, destroyable, to_supervise, to_refuse;
+  static std::map<Role, std::int64_t> spare_grant, destroyable, to_supervise, to_refuse, assigned_case;
 };
 VaultProcess* AuthorizationMatrix::vault = nullptr;
 std::map<Role, std::int64_t> AuthorizationMatrix::spare_grant, AuthorizationMatrix::destroyable,
-    AuthorizationMatrix::to_supervise, AuthorizationMatrix::to_refuse;
+    AuthorizationMatrix::to_supervise, AuthorizationMatrix::to_refuse, AuthorizationMatrix::assigned_case;
 
 class MatrixByRole : public AuthorizationMatrix, public ::testing::WithParamInterface<Role> {};
 
