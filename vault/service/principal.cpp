@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 42>& rules() {
+const std::array<ActionRule, 50>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 42> table = {{
+  static const std::array<ActionRule, 50> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -76,6 +76,18 @@ const std::array<ActionRule, 42>& rules() {
       {"records.case_clear", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
       {"records.channel_set", {R::dept_manager, R::general_manager}},
       {"records.channel_list", {R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
+      // Workstation agents: the IT engineer enrolls and revokes them, the
+      // auditor may see them. Enrolling needs a token, not a session; the
+      // agent's own calls carry its credential, not a user's session, and
+      // are refused to every user (no role is given them here).
+      {"agent.token_create", {R::it_engineer}},
+      {"agent.enroll", {}},
+      {"agent.list", {R::it_engineer, R::auditor}},
+      {"agent.revoke", {R::it_engineer}},
+      {"agent.heartbeat", {}},
+      {"agent.events", {}},
+      {"agent.policy", {}},
+      {"agent.silent", {}},
   }};
   return table;
 }

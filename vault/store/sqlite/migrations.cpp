@@ -236,12 +236,60 @@ CREATE TABLE suspicious_case_records (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Workstation agents (docs/agent.md): enrollment tokens and agents by the
+// hash of their secret; agents' events once per (agent, seq), append-only.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE enrollment_tokens (
+  token_hash    TEXT PRIMARY KEY,
+  department_id INTEGER NOT NULL REFERENCES departments(id),
+  created_by    INTEGER NOT NULL REFERENCES users(id),
+  created_at    INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  uses_left     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE agents (
+  id              INTEGER PRIMARY KEY,
+  name            TEXT NOT NULL UNIQUE,
+  hostname        TEXT NOT NULL,
+  machine_id      TEXT NOT NULL,
+  department_id   INTEGER NOT NULL REFERENCES departments(id),
+  credential_hash TEXT NOT NULL UNIQUE,
+  enrolled_at     INTEGER NOT NULL,
+  last_seen_at    INTEGER,
+  last_source     TEXT NOT NULL DEFAULT '',
+  policy_version  INTEGER NOT NULL DEFAULT 0,
+  outbox_depth    INTEGER NOT NULL DEFAULT 0,
+  agent_version   TEXT NOT NULL DEFAULT '',
+  revoked_at      INTEGER,
+  revoked_by      INTEGER REFERENCES users(id),
+  silent_since    INTEGER,
+  last_event_seq  INTEGER NOT NULL DEFAULT 0,
+  events          INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE agent_events (
+  agent_id    INTEGER NOT NULL REFERENCES agents(id),
+  seq         INTEGER NOT NULL,
+  time        INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  severity    TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+  detail      TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER agent_events_no_update BEFORE UPDATE ON agent_events
+BEGIN SELECT RAISE(ABORT, 'agent events are append-only'); END;
+CREATE TRIGGER agent_events_no_delete BEFORE DELETE ON agent_events
+BEGIN SELECT RAISE(ABORT, 'agent events are append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
     {4, "destruction requests", kV4},
     {5, "customer records, suspicious cases, channel staff", kV5},
+    {6, "workstation agents, enrollment tokens, agent events", kV6},
 }};
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "custos/platform/json_text.hpp"
 #include "sqlite/database.hpp"
 #include "sqlite/migrations.hpp"
+#include "sqlite/agent_tables.hpp"
 #include "sqlite/record_tables.hpp"
 #include "sqlite/rows.hpp"
 
@@ -551,6 +552,28 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  // Workstation agents: sqlite/agent_tables.cpp.
+  Result<void> insert_enrollment_token(const EnrollmentToken& t) override { return agents_.insert_token(t); }
+  Result<EnrollmentToken> use_enrollment_token(std::string_view hash, UnixSeconds now) override {
+    return agents_.use_token(hash, now);
+  }
+  Result<Agent> insert_agent(const Agent& a) override { return agents_.insert_agent(a); }
+  Result<Agent> agent_by_id(Id agent) override { return agents_.agent_by_id(agent); }
+  Result<Agent> agent_by_credential(std::string_view hash) override { return agents_.agent_by_credential(hash); }
+  Result<std::vector<Agent>> list_agents() override { return agents_.list_agents(); }
+  Result<void> record_heartbeat(Id agent, UnixSeconds now, std::string_view source, std::int64_t policy_version,
+                                std::int64_t outbox_depth, std::string_view agent_version) override {
+    return agents_.record_heartbeat(agent, now, source, policy_version, outbox_depth, agent_version);
+  }
+  Result<void> revoke_agent(Id agent, Id by, UnixSeconds now) override { return agents_.revoke_agent(agent, by, now); }
+  Result<void> mark_agent_silent(Id agent, UnixSeconds since) override { return agents_.mark_silent(agent, since); }
+  Result<bool> insert_agent_event(const AgentEvent& event, std::string& existing_digest) override {
+    return agents_.insert_event(event, existing_digest);
+  }
+  Result<std::vector<AgentEvent>> agent_events(Id agent, std::int64_t after_seq, std::size_t limit) override {
+    return agents_.events(agent, after_seq, limit);
+  }
+
   // Customer records: sqlite/record_tables.cpp.
   Result<RecordImport> insert_record_import(const RecordImport& i) override { return records_.insert_import(i); }
   Result<void> finish_record_import(Id import, std::int64_t rows, std::int64_t problems) override {
@@ -796,6 +819,7 @@ class SqliteTransaction final : public Transaction {
 
   Database& db_;
   sqlite::RecordTables records_{db_};
+  sqlite::AgentTables agents_{db_};
   std::unique_lock<std::mutex> lock_;
   LogLedger* ledger_ = nullptr;
   std::optional<merkle::CompactRange> pending_;  // the log with this transaction's appends

@@ -270,7 +270,8 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE destruction_requests; DROP TABLE suspicious_case_records; "
                          "DROP TABLE suspicious_cases; DROP TABLE channel_staff; DROP TABLE record_values; "
-                         "DROP TABLE customer_records; DROP TABLE record_imports; "
+                         "DROP TABLE customer_records; DROP TABLE record_imports; DROP TABLE agent_events; DROP TABLE agents; "
+                         "DROP TABLE enrollment_tokens; "
                          "DELETE FROM schema_migrations WHERE version >= 4",
                          nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
@@ -282,7 +283,7 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
   auto records = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.list_records({}); });
   ASSERT_TRUE(records) << records.error().describe();
   EXPECT_TRUE(records->empty());
-  EXPECT_EQ(sqlite_schema_version(), 5);
+  EXPECT_EQ(sqlite_schema_version(), 6);
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {

@@ -44,6 +44,8 @@ enum class Action : std::uint8_t {
   register_destruction,
   records_import, records_list, records_fix, records_export, records_screen, records_cases, records_case_clear,
   records_channel_set, records_channel_list,
+  agent_token_create, agent_enroll, agent_list, agent_revoke, agent_heartbeat, agent_events, agent_policy,
+  agent_silent,
 };
 std::string_view to_string(Action action) noexcept;
 

@@ -22,6 +22,7 @@
 #include "custos/merkle/hash_source.hpp"
 #include "custos/merkle/tree_head.hpp"
 #include "custos/platform/error.hpp"
+#include "custos/vault/agent_model.hpp"
 #include "custos/vault/model.hpp"
 #include "custos/vault/records_model.hpp"
 
@@ -165,6 +166,28 @@ class Transaction {
   virtual Result<void> set_channel_staff(const ChannelStaff& staff) = 0;
   virtual Result<std::optional<ChannelStaff>> channel_staff(std::string_view agent_code) = 0;
   virtual Result<std::vector<ChannelStaff>> list_channel_staff() = 0;
+
+  // --- workstation agents (agent_model.hpp)
+  virtual Result<void> insert_enrollment_token(const EnrollmentToken& token) = 0;
+  // Uses a token once: not_found when there is none with that hash,
+  // expired when it ran out of time or uses. Returns it as it was.
+  virtual Result<EnrollmentToken> use_enrollment_token(std::string_view token_hash, UnixSeconds now) = 0;
+  // Inserts an agent (its id and name are assigned).
+  virtual Result<Agent> insert_agent(const Agent& agent) = 0;
+  virtual Result<Agent> agent_by_id(Id agent) = 0;
+  virtual Result<Agent> agent_by_credential(std::string_view credential_hash) = 0;
+  virtual Result<std::vector<Agent>> list_agents() = 0;
+  // Records a heartbeat: last seen, source, reported state; clears silence.
+  virtual Result<void> record_heartbeat(Id agent, UnixSeconds now, std::string_view source, std::int64_t policy_version,
+                                        std::int64_t outbox_depth, std::string_view agent_version) = 0;
+  // Conflict when the agent is revoked already.
+  virtual Result<void> revoke_agent(Id agent, Id by, UnixSeconds now) = 0;
+  virtual Result<void> mark_agent_silent(Id agent, UnixSeconds since) = 0;
+  // Stores an event unless (agent, seq) is there: true when stored. The
+  // stored one's digest is returned through `existing_digest` otherwise.
+  virtual Result<bool> insert_agent_event(const AgentEvent& event, std::string& existing_digest) = 0;
+  // Events of an agent with seq > after_seq, ascending, at most `limit`.
+  virtual Result<std::vector<AgentEvent>> agent_events(Id agent, std::int64_t after_seq, std::size_t limit) = 0;
 
   // --- policies
   // Inserts the next version (its number is assigned: the highest so far + 1).
