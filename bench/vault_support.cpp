@@ -203,7 +203,7 @@ void VaultServer::stop() {
 }
 
 vault::VaultClient VaultServer::client(const std::string& user, const std::string& password) const {
-  auto made = vault::VaultClient::create({url(), fingerprint_, Secret(), std::chrono::seconds(120)});
+  auto made = vault::VaultClient::create({url(), fingerprint_, Secret(), Secret(), std::chrono::seconds(120)});
   if (!made) die("cannot make a client: " + made.error().describe());
   if (!user.empty()) {
     const json::value body(json::object{{"user", user}, {"password", password}});

@@ -97,6 +97,9 @@ struct VaultClient::Impl {
     if (!options.token.empty()) {
       req.set(http::field::authorization, "Bearer " + std::string(options.token.unsafe_view()));
     }
+    if (!options.agent_credential.empty()) {
+      req.set("X-Custos-Agent", std::string(options.agent_credential.unsafe_view()));
+    }
   }
   Error transport_error(const boost::system::error_code& ec, const char* what) {
     drop();
@@ -191,6 +194,7 @@ Result<VaultClient> VaultClient::create(ClientOptions options) {
 }
 
 void VaultClient::set_token(Secret token) { impl_->options.token = std::move(token); }
+void VaultClient::set_agent_credential(Secret credential) { impl_->options.agent_credential = std::move(credential); }
 
 Result<json::value> VaultClient::call(std::string_view method, std::string_view target, const json::value* body) {
   auto& d = *impl_;

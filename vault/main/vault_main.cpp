@@ -90,6 +90,25 @@ void run_screening(RecordsService& records, std::chrono::seconds every, std::sto
   }
 }
 
+// Raises agents that missed their heartbeats, once each, every heartbeat period.
+void watch_agents(AgentService& agents, std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    auto raised = agents.raise_silent(Origin{"agent-watch", "local", now_seconds(), ""});
+    if (!raised) {
+      spdlog::error("checking for silent agents failed (will retry): {}", raised.error().message);
+    } else {
+      for (const auto& name : *raised) {
+        spdlog::warn("{} is silent: no heartbeat for {} periods; see custos agent list", name,
+                     agents.options().silent_after_missed);
+      }
+    }
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, stop, std::chrono::seconds(agents.options().heartbeat_seconds), [] { return false; });
+  }
+}
+
 int run_serve(const std::filesystem::path& data_dir, std::filesystem::path config_file, const std::string& listen,
               const std::string& log_level, const std::filesystem::path& port_file) {
   const VaultPaths paths{data_dir};
@@ -124,6 +143,7 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   if (auto first = (*log)->sign_head(now_seconds()); !first) return report(first.error());
   RegisterService registers(**store, audit);
   RecordsService records(**store, audit, keys->vault_key, identifiers, config->records);
+  AgentService agents(**store, audit, config->agents);
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
@@ -131,7 +151,7 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
     spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
   }
   Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers,
-                        records});
+                        records, agents});
   HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {
@@ -151,11 +171,14 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   std::jthread screening([&records, every = config->screen_every_seconds](std::stop_token stop) {
     run_screening(records, std::chrono::seconds(every), stop);
   });
+  std::jthread watch([&agents](std::stop_token stop) { watch_agents(agents, stop); });
   server.run(true);
   signer.request_stop();
   screening.request_stop();
+  watch.request_stop();
   signer.join();
   screening.join();
+  watch.join();
   spdlog::info("custos-vault stopped");
   return kExitOk;
 }

@@ -7,6 +7,7 @@
 
 #include "api_json.hpp"
 #include "api_support.hpp"
+#include "agents_api.hpp"
 #include "records_api.hpp"
 
 namespace custos::vault {
@@ -105,6 +106,15 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   }
   if (get && is({"records", "channels"})) return Route{Action::records_channel_list, RouteKind::json, {}, {}};
   if (post && is({"records", "channels"})) return Route{Action::records_channel_set, RouteKind::json, {}, {}};
+  if (post && is({"agents", "tokens"})) return Route{Action::agent_token_create, RouteKind::json, {}, {}};
+  if (post && is({"agents", "enroll"})) return Route{Action::agent_enroll, RouteKind::json, {}, {}};
+  if (get && is({"agents"})) return Route{Action::agent_list, RouteKind::json, {}, {}};
+  if (get && is({"agents", "*"})) return Route{Action::agent_list, RouteKind::json, {}, s[1]};
+  if (get && is({"agents", "*", "events"})) return Route{Action::agent_list, RouteKind::json, {}, s[1]};
+  if (post && is({"agents", "*", "revoke"})) return Route{Action::agent_revoke, RouteKind::json, {}, s[1]};
+  if (post && is({"agent", "heartbeat"})) return Route{Action::agent_heartbeat, RouteKind::json, {}, {}};
+  if (post && is({"agent", "events"})) return Route{Action::agent_events, RouteKind::bulk, {}, {}};
+  if (get && is({"agent", "policy"})) return Route{Action::agent_policy, RouteKind::json, {}, {}};
   if (get && is({"records", "*"})) return Route{Action::records_list, RouteKind::json, parse_id(s[1]), s[1]};
   if (post && is({"records", "*", "fix"})) return Route{Action::records_fix, RouteKind::json, parse_id(s[1]), s[1]};
   return std::nullopt;
@@ -128,6 +138,10 @@ std::string target_for(const Route& route) {
       return "record:" + std::string(route.name);
     case Action::records_fix: return "record:" + std::string(route.name);
     case Action::records_case_clear: return "case:" + std::string(route.name);
+    case Action::agent_list:
+      if (route.name.empty()) return "agents";
+      return "agent:" + std::string(route.name);
+    case Action::agent_revoke: return "agent:" + std::string(route.name);
     default: return std::string(to_string(route.action));
   }
 }
@@ -186,6 +200,19 @@ ApiResponse Api::refuse(const Error& error, const Origin& origin, const Principa
   return error_response(error, origin.request_id);
 }
 
+Result<Agent> Api::authenticate_agent(const ApiRequest& request, const Origin& origin, const Principal* principal,
+                                     Action action, const std::string& target) {
+  auto agent = [&]() -> Result<Agent> {
+    if (request.agent_credential.empty()) {
+      return fail(ErrorCode::unauthenticated,
+                  "this needs an enrolled workstation's agent (custos view on an enrolled workstation)");
+    }
+    return s_.agents.authenticate(request.agent_credential, origin);
+  }();
+  if (!agent) CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, principal, action, target, agent.error())));
+  return agent;
+}
+
 Result<Principal> Api::authenticate(const ApiRequest& request, const Origin& origin, Action action,
                                     const std::string& target) {
   if (request.bearer.empty()) {
@@ -233,6 +260,22 @@ ApiResponse Api::handle(const ApiRequest& request) {
     out["idle_timeout_seconds"] = s_.auth.policy().idle_seconds;
     out["user"] = api_json::user(fields->user);
     return json_response(201, std::move(out));
+  }
+
+  if (route->action == Action::agent_enroll) {
+    auto enrolled = handle_enroll(s_.agents, request, origin);
+    if (!enrolled) return refuse(enrolled.error(), origin, nullptr, route->action, target);
+    return std::move(*enrolled);
+  }
+  if (route->action == Action::agent_heartbeat || route->action == Action::agent_events ||
+      route->action == Action::agent_policy) {
+    auto agent = authenticate_agent(request, origin, nullptr, route->action, target);
+    if (!agent) return error_response(agent.error(), request.request_id);
+    Origin from_agent = origin;
+    from_agent.agent_id = agent->name;
+    auto answer = handle_agent_call(s_.agents, route->action, *agent, request, from_agent);
+    if (!answer) return refuse(answer.error(), from_agent, nullptr, route->action, "agent:" + agent->name);
+    return std::move(*answer);
   }
 
   auto principal = authenticate(request, origin, route->action, target);
@@ -584,6 +627,10 @@ ApiResponse Api::handle(const ApiRequest& request) {
       case Action::records_channel_set:
       case Action::records_channel_list:
         return handle_records(s_.records, route->action, route->id, route->name, request, *principal, origin);
+      case Action::agent_token_create:
+      case Action::agent_list:
+      case Action::agent_revoke:
+        return handle_agents(s_.agents, route->action, route->name, request, *principal, origin);
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");
     }
@@ -627,11 +674,16 @@ ApiResponse Api::finish_upload(UploadStart& start) {
 }
 
 Result<std::unique_ptr<ContentReader>> Api::start_download(const ApiRequest& request) {
-  const auto origin = origin_of(request);
+  auto origin = origin_of(request);
   const auto route = match(request.method, request.path);
   const auto target = route ? target_for(*route) : std::string("document");
   auto principal = authenticate(request, origin, Action::document_content, target);
   if (!principal) return fail(principal.error());
+  // Content leaves only to a user's session together with an enrolled,
+  // unrevoked agent's credential (design: security model).
+  auto agent = authenticate_agent(request, origin, &*principal, Action::document_content, target);
+  if (!agent) return fail(agent.error());
+  origin.agent_id = agent->name;
   auto reader = [&]() -> Result<std::unique_ptr<ContentReader>> {
     if (!route || !route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
     return s_.documents.open_content(*principal, *route->id, origin);

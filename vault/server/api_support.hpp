@@ -42,6 +42,12 @@ inline std::optional<std::string> query_text(const ApiRequest& request, const ch
 
 inline ApiResponse json_response(unsigned status, json::value body) { return ApiResponse{status, json::serialize(body) + "\n", "application/json"}; }
 
+// An optional time as RFC 3339 text, or null.
+inline json::value time_or_null(const std::optional<UnixSeconds>& when) {
+  if (!when) return nullptr;
+  return json::value(format_rfc3339(*when));
+}
+
 template <class T, class F>
 inline json::array array_of(const std::vector<T>& items, F&& convert) {
   json::array out;

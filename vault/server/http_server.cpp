@@ -240,6 +240,9 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
   if (authorization.starts_with("Bearer ")) {
     request.bearer = Secret::from_string(std::string_view(authorization.data() + 7, authorization.size() - 7));
   }
+  if (const auto agent = header["X-Custos-Agent"]; !agent.empty()) {
+    request.agent_credential = Secret::from_string(std::string_view(agent.data(), agent.size()));
+  }
 
   // Every branch but the download leaves its answer here; it is written once,
   // below. (Writing it from a named local, not a temporary inside co_await,

@@ -12,11 +12,6 @@ bool query_flag(const ApiRequest& request, const char* key) {
   return value && (*value == "1" || *value == "true" || *value == "yes");
 }
 
-json::value time_or_null(const std::optional<UnixSeconds>& when) {
-  if (!when) return nullptr;
-  return json::value(format_rfc3339(*when));
-}
-
 json::object import_json(const RecordImport& i) {
   return json::object{{"id", i.id},
                       {"template", i.template_name},

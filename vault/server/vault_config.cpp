@@ -18,7 +18,8 @@ const std::set<std::string>& known_keys() {
       "sessions.idle_minutes", "sessions.absolute_hours", "login.lockout_failures", "login.lockout_minutes",
       "login.min_password_length", "grants.max_days", "audit_log.head_every_entries",
       "audit_log.head_every_seconds", "limits.records_body_bytes", "records.holidays", "records.extra_working_days",
-      "records.due_working_days", "records.utc_offset", "records.screen_every_seconds"};
+      "records.due_working_days", "records.utc_offset", "records.screen_every_seconds", "agents.heartbeat_seconds",
+      "agents.silent_after_missed"};
   return keys;
 }
 
@@ -183,6 +184,8 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
     }
     config.records.calendar = std::move(*calendar);
   }
+  CUSTOS_TRY_VOID(r.number("agents.heartbeat_seconds", config.agents.heartbeat_seconds, 5, 3600));
+  CUSTOS_TRY_VOID(r.number("agents.silent_after_missed", config.agents.silent_after_missed, 1, 100));
   std::string offset = "+08:00";
   CUSTOS_TRY_VOID(r.text("records.utc_offset", offset));
   auto seconds = parse_utc_offset(offset);
@@ -250,6 +253,10 @@ std::string default_vault_toml() {
 # holidays = []                 # ["2026-10-01", ...]: days off besides weekends
 # extra_working_days = []       # weekend days worked instead (调休)
 # screen_every_seconds = 600    # how often the T+1 job looks for unscreened entries and overdue cases
+
+[agents]
+# heartbeat_seconds = 60        # how often agents report (they learn it from the vault)
+# silent_after_missed = 3       # missed heartbeats before an agent is raised as silent
 
 [log]
 # level = "info"                # trace, debug, info, warn, error

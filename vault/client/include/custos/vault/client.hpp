@@ -31,6 +31,7 @@ struct ClientOptions {
   std::string server;       // "https://127.0.0.1:8443"
   std::string fingerprint;  // "SHA256:…"
   Secret token;             // the session's bearer token; empty before login
+  Secret agent_credential{};  // a workstation agent's credential ("X-Custos-Agent"); empty for people's tools
   std::chrono::seconds timeout{60};
 };
 
@@ -42,6 +43,7 @@ class VaultClient {
   ~VaultClient();
 
   void set_token(Secret token);
+  void set_agent_credential(Secret credential);
 
   // A JSON request; `body` may be null. The answer's JSON, or its error.
   Result<boost::json::value> call(std::string_view method, std::string_view target,

@@ -15,6 +15,7 @@
 
 #include "custos/platform/secret.hpp"
 #include "custos/platform/url.hpp"
+#include "custos/vault/agent_service.hpp"
 #include "custos/vault/destruction_service.hpp"
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
@@ -38,6 +39,7 @@ struct VaultServices {
   LogService& log;
   RegisterService& registers;
   RecordsService& records;
+  AgentService& agents;
 };
 
 struct ApiRequest {
@@ -45,6 +47,7 @@ struct ApiRequest {
   std::string path;                            // without the query
   std::map<std::string, std::string> query;    // percent-decoded
   Secret bearer;                               // from "Authorization: Bearer …"
+  Secret agent_credential;                     // from "X-Custos-Agent: …" (a workstation's agent)
   std::string content_type;
   std::string source;                          // client address
   std::string request_id;
@@ -96,6 +99,9 @@ class Api {
   Origin origin_of(const ApiRequest& request) const;
   Result<Principal> authenticate(const ApiRequest& request, const Origin& origin, Action action,
                                  const std::string& target);
+  // The agent whose credential the request carries; refusals audited.
+  Result<Agent> authenticate_agent(const ApiRequest& request, const Origin& origin, const Principal* principal,
+                                   Action action, const std::string& target);
   ApiResponse refuse(const Error& error, const Origin& origin, const Principal* principal, Action action,
                      const std::string& target);
 

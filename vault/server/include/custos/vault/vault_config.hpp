@@ -10,6 +10,7 @@
 #include <string>
 
 #include "custos/platform/error.hpp"
+#include "custos/vault/agent_service.hpp"
 #include "custos/vault/auth_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/grant_service.hpp"
@@ -54,6 +55,7 @@ struct VaultConfig {
   LogOptions audit_log;                    // [audit_log] head_every_entries, head_every_seconds
   RecordsOptions records;                  // [records] holidays, extra_working_days, due_working_days, utc_offset
   unsigned screen_every_seconds = 600;     // [records] screen_every_seconds: how often the T+1 job looks
+  AgentOptions agents;                     // [agents] heartbeat_seconds, silent_after_missed
 
   std::filesystem::path resolve(const std::filesystem::path& p) const {
     return p.is_absolute() ? p : data_dir / p;
