@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     add_directory_commands(app, action);
     add_document_commands(app, action);
     add_records_commands(app, action);
+    add_agent_commands(app, action);
     add_policy_commands(app, action);
     add_audit_commands(app, action);
     add_destroy_commands(app, action);

@@ -1,5 +1,6 @@
 // custos doc upload|list|show|grant|revoke|grants (and, in test builds only, cat)
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -150,6 +151,11 @@ void add_document_commands(CLI::App& app, Action& action) {
     action = [] {
       auto client = logged_in_client();
       if (!client) return report(client.error(), "cat");
+      // Content needs an enrolled agent's credential; test builds take one
+      // from the environment (on a workstation the agent holds it).
+      if (const char* credential = std::getenv("CUSTOS_AGENT_CREDENTIAL"); credential != nullptr) {
+        client->set_agent_credential(Secret::from_string(credential));
+      }
       std::ofstream out(a.out, std::ios::binary | std::ios::trunc);
       auto result = client->download("/api/v1/documents/" + std::to_string(a.id) + "/content",
                                      [&](std::span<const std::uint8_t> piece) -> Result<void> {

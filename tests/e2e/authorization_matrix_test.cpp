@@ -66,6 +66,10 @@ const std::vector<Endpoint>& endpoints() {
       {"POST /records/suspicious/{assigned}/clear", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
       {"GET /records/channels", {R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"POST /records/channels", {R::dept_manager, R::general_manager}},
+      {"POST /agents/tokens", {R::it_engineer}},
+      {"GET /agents", {R::it_engineer, R::auditor}},
+      {"GET /agents/{spare}", {R::it_engineer, R::auditor}},
+      {"POST /agents/{spare}/revoke", {R::it_engineer}},
       {"POST /users/me/password", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"DELETE /sessions/current", {R::it_engineer, R::project_lead, R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
   };
@@ -161,6 +165,13 @@ class AuthorizationMatrix : public ::testing::Test {
       EXPECT_TRUE(made) << made.error().describe();
       return made->at("id").as_int64();
     };
+    agent_credential = vault->enroll_agent("claims");
+    for (auto role : vault::all_roles()) {
+      // Agents are named by their enrollment order: agent-1 is the one above.
+      const auto name = "agent-" + std::to_string(spare_agent.size() + 2);
+      vault->enroll_agent("claims", "spare-" + std::string(vault::to_string(role)));
+      spare_agent[role] = name;
+    }
     // Records: record 1 onwards in claims, and one suspicious case per role
     // assigned to that role's user.
     auto spare = vault->client("spare-clerk", password_of(Role::info_clerk));
@@ -223,11 +234,14 @@ class AuthorizationMatrix : public ::testing::Test {
     if (endpoint == "GET /documents") return code(client.call("GET", "/api/v1/documents"));
     if (endpoint == "GET /documents/1") return code(client.call("GET", "/api/v1/documents/1"));
     if (endpoint == "GET /documents/1/content") {
+      // Content needs an enrolled workstation's agent beside the session.
+      client.set_agent_credential(Secret::from_string(agent_credential));
       std::string received;
       auto result = client.download("/api/v1/documents/1/content", [&](std::span<const std::uint8_t> piece) -> Result<void> {
         received.append(reinterpret_cast<const char*>(piece.data()), piece.size());
         return ok();
       });
+      client.set_agent_credential(Secret());
       if (result && received != "matrix content") return ErrorCode::corrupt;
       return code(result);
     }
@@ -302,6 +316,15 @@ class AuthorizationMatrix : public ::testing::Test {
       const json::value body(json::object{{"agent_code", "X-" + r}, {"user", "spare-clerk"}});
       return code(client.call("POST", "/api/v1/records/channels", &body));
     }
+    if (endpoint == "POST /agents/tokens") {
+      const json::value body(json::object{{"department", "claims"}, {"ttl_seconds", 600}});
+      return code(client.call("POST", "/api/v1/agents/tokens", &body));
+    }
+    if (endpoint == "GET /agents") return code(client.call("GET", "/api/v1/agents"));
+    if (endpoint == "GET /agents/{spare}") return code(client.call("GET", "/api/v1/agents/" + spare_agent[role]));
+    if (endpoint == "POST /agents/{spare}/revoke") {
+      return code(client.call("POST", "/api/v1/agents/" + spare_agent[role] + "/revoke"));
+    }
     if (endpoint == "POST /users/me/password") {
       const json::value body(json::object{{"old_password", password_of(role)}, {"new_password", password_of(role) + "-2"}});
       return code(client.call("POST", "/api/v1/users/me/password", &body));
@@ -313,7 +336,11 @@ class AuthorizationMatrix : public ::testing::Test {
 
   static VaultProcess* vault;
   static std::map<Role, std::int64_t> spare_grant, destroyable, to_supervise, to_refuse, assigned_case;
+  static std::string agent_credential;
+  static std::map<Role, std::string> spare_agent;
 };
+std::string AuthorizationMatrix::agent_credential;
+std::map<Role, std::string> AuthorizationMatrix::spare_agent;
 VaultProcess* AuthorizationMatrix::vault = nullptr;
 std::map<Role, std::int64_t> AuthorizationMatrix::spare_grant, AuthorizationMatrix::destroyable,
     AuthorizationMatrix::to_supervise, AuthorizationMatrix::to_refuse, AuthorizationMatrix::assigned_case;
@@ -348,6 +375,22 @@ TEST_F(AuthorizationMatrix, EveryRequestWithoutSessionIsUnauthenticated) {
   for (const auto& endpoint : endpoints()) {
     EXPECT_EQ(call(anonymous, Role::auditor, endpoint.name), ErrorCode::unauthenticated) << endpoint.name;
   }
+}
+
+TEST_F(AuthorizationMatrix, AgentCallsNeedAnAgentCredentialNotASession) {
+  for (auto role : vault::all_roles()) {
+    auto client = vault->client("u-" + std::string(vault::to_string(role)), password_of(role));
+    const json::value beat(json::object{{"machine_id", "m"}});
+    EXPECT_EQ(client.call("POST", "/api/v1/agent/heartbeat", &beat).error().code, ErrorCode::unauthenticated);
+    EXPECT_EQ(client.call("GET", "/api/v1/agent/policy").error().code, ErrorCode::unauthenticated);
+    const json::value events(json::object{{"events", json::array{}}});
+    EXPECT_EQ(client.call("POST", "/api/v1/agent/events", &events).error().code, ErrorCode::unauthenticated);
+  }
+  auto agent = vault->client();
+  agent.set_agent_credential(Secret::from_string(agent_credential));
+  EXPECT_TRUE(agent.call("GET", "/api/v1/agent/policy")) << "the agent itself may";
+  EXPECT_EQ(agent.call("GET", "/api/v1/documents/1/content").error().code, ErrorCode::unauthenticated)
+      << "content needs a user's session too";
 }
 
 TEST_F(AuthorizationMatrix, RefusalsAreAudited) {

@@ -54,8 +54,10 @@ class DestructionE2e : public ::testing::Test {
   }
 
   // The clerk's download of a document: its content, or the vault's error.
-  Result<std::string> download(const std::string& id) const {
+  Result<std::string> download(const std::string& id) {
     auto client = vault->client("clerk", password_of("clerk"));
+    if (agent_credential.empty()) agent_credential = vault->enroll_agent("claims");
+    client.set_agent_credential(Secret::from_string(agent_credential));
     std::string received;
     auto result = client.download("/api/v1/documents/" + id + "/content", [&](std::span<const std::uint8_t> piece) {
       received.append(reinterpret_cast<const char*>(piece.data()), piece.size());
@@ -66,6 +68,7 @@ class DestructionE2e : public ::testing::Test {
   }
 
   std::unique_ptr<VaultProcess> vault;
+  std::string agent_credential;  // the clerk's workstation
 };
 
 TEST_F(DestructionE2e, RequestedByTheClerkSupervisedByAnotherLead) {

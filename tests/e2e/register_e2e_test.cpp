@@ -46,6 +46,7 @@ class RegisterE2e : public ::testing::Test {
     grant(lead, 1, "lead");
     grant(sales_lead, 2, "sales-clerk");
     auto clerk = vault->client("clerk", "clerk-password");
+    clerk.set_agent_credential(Secret::from_string(vault->enroll_agent("claims")));
     auto viewed = clerk.download("/api/v1/documents/1/content", [](std::span<const std::uint8_t>) { return ok(); });
     ASSERT_TRUE(viewed) << viewed.error().describe();
     ASSERT_TRUE(lead.call("DELETE", "/api/v1/grants/" + std::to_string(clerk_grant)));

@@ -172,6 +172,19 @@ vault::VaultClient VaultProcess::client(const std::string& user, const std::stri
   return std::move(*client);
 }
 
+std::string VaultProcess::enroll_agent(const std::string& department, const std::string& hostname) const {
+  auto admin = client("admin", kAdminPassword);
+  const boost::json::value ask(boost::json::object{{"department", department}, {"ttl_seconds", 600}});
+  auto token = admin.call("POST", "/api/v1/agents/tokens", &ask);
+  if (!token) throw std::runtime_error("enrollment token: " + token.error().describe());
+  auto anonymous = client();
+  const boost::json::value enroll(boost::json::object{
+      {"token", token->at("token")}, {"hostname", hostname}, {"machine_id", "machine-" + hostname}});
+  auto enrolled = anonymous.call("POST", "/api/v1/agents/enroll", &enroll);
+  if (!enrolled) throw std::runtime_error("enrollment: " + enrolled.error().describe());
+  return std::string(enrolled->at("credential").as_string());
+}
+
 CommandResult VaultProcess::custos(const std::string& profile, const std::vector<std::string>& args,
                                    const std::map<std::string, std::string>& env) const {
   std::vector<std::string> argv{(bin_dir() / "custos").string()};

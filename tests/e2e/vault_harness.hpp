@@ -53,6 +53,11 @@ class VaultProcess {
   // A client logged in as `user` (password given), or not logged in when empty.
   vault::VaultClient client(const std::string& user = "", const std::string& password = "") const;
 
+  // Enrolls a workstation agent of `department` (a token made by the admin)
+  // and returns its credential; `set_agent_credential` it on a client to
+  // fetch content as an enrolled workstation does.
+  std::string enroll_agent(const std::string& department, const std::string& hostname = "ws-test") const;
+
   // Runs the custos command with this vault's config folder for `profile`.
   CommandResult custos(const std::string& profile, const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {}) const;
