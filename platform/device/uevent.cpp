@@ -126,7 +126,7 @@ Result<std::optional<Uevent>> parse_uevent(std::string_view data) {
   if (!seen_devpath || event.devpath != header_devpath) {
     return fail(corrupt(0, "DEVPATH is missing or differs from the header"));
   }
-  if (!seen_subsystem) return fail(corrupt(0, "SUBSYSTEM is missing"));
+  if (!seen_subsystem || event.subsystem.empty()) return fail(corrupt(0, "SUBSYSTEM is missing or empty"));
   if (!seen_seqnum) return fail(corrupt(0, "SEQNUM is missing"));
   event.action = uevent_action_from_string(event.action_text);
   return std::optional<Uevent>(std::move(event));

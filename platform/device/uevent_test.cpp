@@ -118,6 +118,7 @@ TEST(UeventParse, MalformedDatagramsAreCorrupt) {
       {"no action", "add@/devices/x\0DEVPATH=/devices/x\0SUBSYSTEM=usb\0SEQNUM=7\0"s, "ACTION"},
       {"no devpath", "add@/devices/x\0ACTION=add\0SUBSYSTEM=usb\0SEQNUM=7\0"s, "DEVPATH"},
       {"no subsystem", "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SEQNUM=7\0"s, "SUBSYSTEM"},
+      {"empty subsystem", "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=\0SEQNUM=7\0"s, "SUBSYSTEM"},
       {"no seqnum", "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=usb\0"s, "SEQNUM is missing"},
       {"seqnum text", "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=usb\0SEQNUM=12a\0"s, "decimal"},
       {"seqnum empty", "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=usb\0SEQNUM=\0"s, "decimal"},

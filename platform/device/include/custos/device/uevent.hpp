@@ -56,10 +56,11 @@ struct Uevent {
 inline constexpr std::size_t kMaxUeventBytes = 8192;
 
 // Parses one datagram. nullopt: a libudev message, to be skipped. Errors
-// (`corrupt`): empty or oversized input, a header without '@' or with an
-// empty action or devpath, an entry without '=' or with an empty key, an
-// empty entry, a repeated key, ACTION/DEVPATH that disagree with the header,
-// a missing SUBSYSTEM or SEQNUM, a SEQNUM that is not a decimal number.
+// (`corrupt`): empty or oversized input, a header without '@', with an empty
+// action or a devpath not starting with "/", an entry that is not KEY=VALUE
+// with an upper-case KEY, an empty entry, a repeated key, ACTION/DEVPATH
+// that disagree with the header, a missing or empty SUBSYSTEM, a missing
+// SEQNUM, a SEQNUM that is not a decimal number.
 Result<std::optional<Uevent>> parse_uevent(std::span<const std::uint8_t> datagram);
 Result<std::optional<Uevent>> parse_uevent(std::string_view datagram);
 
