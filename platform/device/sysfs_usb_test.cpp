@@ -39,6 +39,9 @@ TEST_F(SysfsUsbTest, EnumeratesDevicesAndRootHubsSortedByName) {
 }
 
 TEST_F(SysfsUsbTest, ReadsEveryFieldOfTheQemuStick) {
+  testing::FakeSysfs::write(tree.usb_folder("2-1") / "bcdDevice", "0100\n");
+  testing::FakeSysfs::write(tree.usb_folder("2-1") / "bDeviceSubClass", "02\n");
+  testing::FakeSysfs::write(tree.usb_folder("2-1") / "bDeviceProtocol", "01\n");
   const auto devices = bus.devices();
   ASSERT_TRUE(devices) << devices.error().describe();
   const auto* stick = find(*devices, "2-1");
@@ -54,6 +57,9 @@ TEST_F(SysfsUsbTest, ReadsEveryFieldOfTheQemuStick) {
   EXPECT_EQ(stick->devnum, 2u);
   EXPECT_EQ(stick->removable, Removable::removable);
   EXPECT_EQ(stick->device_class, 0);
+  EXPECT_EQ(stick->device_subclass, 2);
+  EXPECT_EQ(stick->device_protocol, 1);
+  EXPECT_EQ(stick->bcd_device, 0x0100);
   EXPECT_TRUE(stick->authorized);
   ASSERT_EQ(stick->interfaces.size(), 1u);
   const auto& storage = stick->interfaces[0];
