@@ -27,7 +27,8 @@ build: deps
 
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCUSTOS_SANITIZE=ON \
-	  -DCUSTOS_TESTONLY_PLAINTEXT_DOWNLOAD=ON -DCUSTOS_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	  -DCUSTOS_TESTONLY_PLAINTEXT_DOWNLOAD=ON -DCUSTOS_BUILD_BENCH=OFF \
+	  -DCUSTOS_QEMU_CACHE_DIR=$(abspath $(BUILD))/qemu-cache $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The fuzzing build: clang-16 with libc++ (clang cannot use GCC 12's
