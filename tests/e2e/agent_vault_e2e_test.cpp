@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "custos/platform/signing.hpp"
 #include "custos/platform/timestamp.hpp"
 #include "vault_harness.hpp"
 
@@ -33,6 +34,9 @@ TEST(AgentVaultE2e, EnrollHeartbeatEventsRevoke) {
   auto enrolled = anonymous.call("POST", "/api/v1/agents/enroll", &enroll);
   ASSERT_TRUE(enrolled) << enrolled.error().describe();
   const std::string credential(enrolled->at("credential").as_string());
+  // The key bundles are signed with, for the agent to pin.
+  EXPECT_TRUE(PublicKey::parse(std::string_view(enrolled->at("policy_public_key").as_string())))
+      << json::serialize(*enrolled);
   auto reused = anonymous.call("POST", "/api/v1/agents/enroll", &enroll);
   ASSERT_FALSE(reused);
   EXPECT_EQ(reused.error().code, ErrorCode::expired);

@@ -101,7 +101,8 @@ Result<ApiResponse> handle_agents(AgentService& agents, Action action, std::stri
   }
 }
 
-Result<ApiResponse> handle_enroll(AgentService& agents, const ApiRequest& request, const Origin& origin) {
+Result<ApiResponse> handle_enroll(AgentService& agents, std::string_view policy_public_key,
+                                  const ApiRequest& request, const Origin& origin) {
   JsonBody body(request.body);
   CUSTOS_TRY_VOID(body.valid());
   auto token = body.secret("token");
@@ -114,7 +115,8 @@ Result<ApiResponse> handle_enroll(AgentService& agents, const ApiRequest& reques
   if (!enrolled) return fail(enrolled.error());
   return json_response(201, json::object{{"agent", agent_json(enrolled->agent, AgentState::never_seen)},
                                          {"credential", std::string(enrolled->credential.unsafe_view())},
-                                         {"heartbeat_seconds", agents.options().heartbeat_seconds}});
+                                         {"heartbeat_seconds", agents.options().heartbeat_seconds},
+                                         {"policy_public_key", policy_public_key}});
 }
 
 Result<ApiResponse> handle_agent_call(AgentService& agents, Action action, const Agent& agent,

@@ -16,8 +16,10 @@ namespace custos::vault {
 Result<ApiResponse> handle_agents(AgentService& agents, Action action, std::string_view name,
                                   const ApiRequest& request, const Principal& principal, const Origin& origin);
 
-// Enrollment: no session, the token in the body.
-Result<ApiResponse> handle_enroll(AgentService& agents, const ApiRequest& request, const Origin& origin);
+// Enrollment: no session, the token in the body. The answer carries
+// `policy_public_key`, the key the agent pins to verify policy bundles.
+Result<ApiResponse> handle_enroll(AgentService& agents, std::string_view policy_public_key,
+                                  const ApiRequest& request, const Origin& origin);
 
 // Calls made by an authenticated agent (heartbeat, events, policy).
 Result<ApiResponse> handle_agent_call(AgentService& agents, Action action, const Agent& agent,

@@ -263,7 +263,7 @@ ApiResponse Api::handle(const ApiRequest& request) {
   }
 
   if (route->action == Action::agent_enroll) {
-    auto enrolled = handle_enroll(s_.agents, request, origin);
+    auto enrolled = handle_enroll(s_.agents, s_.policies.public_key(), request, origin);
     if (!enrolled) return refuse(enrolled.error(), origin, nullptr, route->action, target);
     return std::move(*enrolled);
   }

@@ -43,6 +43,9 @@ class PolicyService {
   Result<std::vector<PolicyRecord>> history(const Principal& by, const Origin& origin);
   // The newest signed bundle of `department`.
   Result<std::string> bundle(const Principal& by, std::string_view department, const Origin& origin);
+  // The public key bundles are signed with ("ed25519:<base64>"): what an
+  // agent pins at enrollment to verify every bundle it receives.
+  std::string public_key() const { return signing_.public_key().to_string(); }
 
  private:
   Store& store_;
