@@ -1,0 +1,81 @@
+#include "custos/agent/agent_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "testing_support.hpp"
+
+namespace custos::agent {
+namespace {
+
+std::filesystem::path write_file(const testing::TempDir& dir, std::string_view text) {
+  const auto file = dir.path() / "agent.toml";
+  std::ofstream(file) << text;
+  return file;
+}
+
+TEST(AgentConfig, DefaultsWhenTheDefaultFileIsMissing) {
+  testing::TempDir dir;
+  auto config = load_agent_config(dir.path() / "absent.toml", true);
+  ASSERT_TRUE(config) << config.error().describe();
+  EXPECT_EQ(config->state_dir, "/var/lib/custos-agent");
+  EXPECT_EQ(config->socket, "/run/custos-agent/agent.sock");
+  EXPECT_EQ(config->sysfs_root, "/sys");
+  EXPECT_TRUE(config->device_control);
+  EXPECT_EQ(config->outbox_max_bytes, std::int64_t{256} << 20);
+  auto required = load_agent_config(dir.path() / "absent.toml", false);
+  ASSERT_FALSE(required);
+  EXPECT_EQ(required.error().code, ErrorCode::not_found);
+}
+
+TEST(AgentConfig, ReadsEveryKey) {
+  testing::TempDir dir;
+  auto config = load_agent_config(write_file(dir, R"(state_dir = "/s"
+socket = "/r/a.sock"
+machine_id_file = "/m"
+sysfs_root = "/fake/sys"
+dev_root = "/fake/dev"
+mountinfo = "/fake/mountinfo"
+device_control = false
+uevents = false
+outbox_max_bytes = 2097152
+heartbeat_seconds = 5
+log_level = "debug"
+)"),
+                                  false);
+  ASSERT_TRUE(config) << config.error().describe();
+  EXPECT_EQ(config->state_dir, "/s");
+  EXPECT_EQ(config->socket, "/r/a.sock");
+  EXPECT_EQ(config->machine_id_file, "/m");
+  EXPECT_EQ(config->sysfs_root, "/fake/sys");
+  EXPECT_EQ(config->dev_root, "/fake/dev");
+  EXPECT_EQ(config->mountinfo, "/fake/mountinfo");
+  EXPECT_FALSE(config->device_control);
+  EXPECT_FALSE(config->uevents);
+  EXPECT_EQ(config->outbox_max_bytes, 2097152);
+  EXPECT_EQ(config->heartbeat_seconds, 5);
+  EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST(AgentConfig, RefusalsNameTheLine) {
+  testing::TempDir dir;
+  struct Case {
+    const char* text;
+    const char* says;
+  };
+  for (const auto& c : {Case{"state_dri = \"/x\"\n", "agent.toml:1:1: state_dri is not a key"},
+                        Case{"\ndevice_control = \"yes\"\n", "agent.toml:2:18: device_control must be true or false"},
+                        Case{"outbox_max_bytes = 10\n", "outbox_max_bytes must be a whole number"},
+                        Case{"log_level = \"loud\"\n", "log_level must be"},
+                        Case{"socket = \"\"\n", "socket must be a non-empty path"},
+                        Case{"state_dir = \n", "agent.toml:1:"}}) {
+    auto config = load_agent_config(write_file(dir, c.text), false);
+    ASSERT_FALSE(config) << c.text;
+    EXPECT_EQ(config.error().code, ErrorCode::invalid_argument) << c.text;
+    EXPECT_NE(config.error().message.find(c.says), std::string::npos) << config.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace custos::agent
