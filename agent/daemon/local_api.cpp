@@ -1,0 +1,146 @@
+#include "custos/agent/local_api.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace custos::agent {
+namespace {
+
+constexpr std::size_t kMaxRequest = 64 * 1024;
+constexpr int kClientTimeoutMs = 2000;
+
+Error os_failure(std::string_view what, const std::filesystem::path& path) {
+  const int err = errno;
+  return Error{err == ECONNREFUSED || err == ENOENT ? ErrorCode::unavailable : ErrorCode::io,
+               "cannot " + std::string(what) + " " + path.string() + ": " + std::strerror(err)};
+}
+
+Result<sockaddr_un> address_of(const std::filesystem::path& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.native().size() >= sizeof address.sun_path) {
+    return fail(ErrorCode::invalid_argument, "the socket path " + path.string() + " is too long");
+  }
+  std::memcpy(address.sun_path, path.c_str(), path.native().size());
+  return address;
+}
+
+// Reads up to a newline (or EOF); false on timeout, error or an oversized line.
+bool read_line(int fd, std::string& out) {
+  char buffer[4096];
+  while (out.find('\n') == std::string::npos) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, kClientTimeoutMs) <= 0) return false;
+    const auto n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return !out.empty();
+    out.append(buffer, static_cast<std::size_t>(n));
+    if (out.size() > kMaxRequest) return false;
+  }
+  out.resize(out.find('\n'));
+  return true;
+}
+
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const auto n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalApiServer>> LocalApiServer::listen(const std::filesystem::path& path,
+                                                               LocalHandler handler) {
+  auto address = address_of(path);
+  if (!address) return fail(address.error());
+  std::error_code ec;
+  if (!std::filesystem::exists(path.parent_path(), ec)) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return fail(ErrorCode::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
+    ::chmod(path.parent_path().c_str(), 0755);
+  }
+  std::filesystem::remove(path, ec);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return fail(os_failure("create a socket for", path));
+  // Created 0600 (the umask), opened to the group below once it is right.
+  const mode_t old_mask = ::umask(0177);
+  const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address);
+  ::umask(old_mask);
+  if (bound != 0 || ::listen(fd, 16) != 0) {
+    auto error = os_failure("listen on", path);
+    ::close(fd);
+    return fail(std::move(error));
+  }
+  if (const group* g = ::getgrnam("custos"); g != nullptr) {
+    if (::chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
+      spdlog::warn("cannot give {} to group custos: {}", path.string(), std::strerror(errno));
+    }
+  }
+  if (::chmod(path.c_str(), 0660) != 0) {
+    auto error = os_failure("set the mode of", path);
+    ::close(fd);
+    return fail(std::move(error));
+  }
+  return std::unique_ptr<LocalApiServer>(new LocalApiServer(fd, path, std::move(handler)));
+}
+
+LocalApiServer::~LocalApiServer() {
+  ::close(fd_);
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+void LocalApiServer::serve() {
+  while (!stopping_.load()) {
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 250);
+    if (ready <= 0) continue;
+    const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    answer(client);
+    ::close(client);
+  }
+}
+
+void LocalApiServer::answer(int client) {
+  ucred credentials{};
+  socklen_t size = sizeof credentials;
+  if (::getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &size) != 0) return;
+  const Peer peer{credentials.uid, credentials.gid, credentials.pid};
+  std::string request;
+  if (!read_line(client, request)) return;
+  (void)write_all(client, handler_(request, peer) + "\n");
+}
+
+Result<std::string> local_request(const std::filesystem::path& path, std::string_view request) {
+  auto address = address_of(path);
+  if (!address) return fail(address.error());
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(os_failure("create a socket for", path));
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) {
+    auto error = os_failure("connect to", path);
+    ::close(fd);
+    return fail(std::move(error));
+  }
+  std::string answer;
+  const bool done = write_all(fd, std::string(request) + "\n") && read_line(fd, answer);
+  ::close(fd);
+  if (!done) return fail(ErrorCode::io, "no answer from the agent at " + path.string());
+  return answer;
+}
+
+}  // namespace custos::agent
