@@ -62,6 +62,11 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
 
 }  // namespace
 
+pid_t spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                    const std::filesystem::path& out, const std::filesystem::path& err) {
+  return spawn(argv, env, out, err);
+}
+
 std::filesystem::path bin_dir() {
   const char* dir = std::getenv("CUSTOS_BIN_DIR");
   if (dir == nullptr) throw std::runtime_error("CUSTOS_BIN_DIR is not set (run the test through ctest)");
@@ -101,15 +106,15 @@ VaultProcess::VaultProcess(const std::string& tag, const std::string& extra_toml
   start();
 }
 
-void VaultProcess::restart() {
+void VaultProcess::restart(bool same_port) {
   if (pid_ > 0) terminate();
-  start();
+  start(same_port ? port_ : 0);
 }
 
-void VaultProcess::start() {
+void VaultProcess::start(std::uint16_t port) {
   std::filesystem::remove(dir_ / "port");
   pid_ = spawn({(bin_dir() / "custos-vault").string(), "serve", "--data-dir", data_dir().string(), "--listen",
-                "127.0.0.1:0", "--port-file", (dir_ / "port").string()},
+                "127.0.0.1:" + std::to_string(port), "--port-file", (dir_ / "port").string()},
                {}, dir_ / "serve.out", dir_ / "serve.err");
   for (int i = 0; i < 300; ++i) {
     if (std::filesystem::exists(dir_ / "port")) {

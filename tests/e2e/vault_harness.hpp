@@ -24,6 +24,11 @@ struct CommandResult {
 // Runs `argv` with extra environment variables and captures its output.
 CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
 
+// Starts `argv` in the background, stdin from /dev/null, stdout and stderr
+// to the files given; the caller waits for it.
+pid_t spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                    const std::filesystem::path& out, const std::filesystem::path& err);
+
 std::filesystem::path bin_dir();
 std::filesystem::path make_temp_dir(const std::string& tag);
 
@@ -47,8 +52,9 @@ class VaultProcess {
   // Sends SIGTERM and waits (up to `seconds`); returns the exit status or -1.
   int terminate(int seconds = 30);
   // Serves the same data folder again (after terminate(), or stopping it
-  // first); throws when the vault does not come up.
-  void restart();
+  // first); throws when the vault does not come up. `same_port`: on the
+  // port it had, so that enrolled agents find it again.
+  void restart(bool same_port = false);
 
   // A client logged in as `user` (password given), or not logged in when empty.
   vault::VaultClient client(const std::string& user = "", const std::string& password = "") const;
@@ -65,7 +71,7 @@ class VaultProcess {
   CommandResult login(const std::string& profile, const std::string& user, const std::string& password) const;
 
  private:
-  void start();
+  void start(std::uint16_t port = 0);
 
   std::filesystem::path dir_;
   std::string fingerprint_;
