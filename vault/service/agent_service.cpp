@@ -62,8 +62,9 @@ AgentService::AgentService(Store& store, AuditSink& audit, AgentOptions options)
 std::string AgentService::event_digest(const AgentEvent& e) {
   // Length-prefixed fields: no two different events share the bytes.
   std::string text;
-  for (const std::string_view part : {std::string_view(e.kind), std::string_view(e.severity),
-                                      std::string_view(std::to_string(e.time)), std::string_view(e.detail)}) {
+  const std::string time = std::to_string(e.time);
+  for (const std::string_view part : {std::string_view(e.kind), std::string_view(e.severity), std::string_view(time),
+                                      std::string_view(e.detail)}) {
     text += std::to_string(part.size()) + ":" + std::string(part) + ";";
   }
   return hex_encode(sha256(text));
