@@ -1,30 +1,21 @@
 #include "custos/agent/agent_config.hpp"
 
 #include <set>
-#include <toml++/toml.h>
+#include "custos/toml/config_file.hpp"
 
 namespace custos::agent {
 namespace {
 
-std::string where(const std::filesystem::path& file, const toml::source_region& at) {
-  return file.string() + ":" + std::to_string(at.begin.line) + ":" + std::to_string(at.begin.column);
-}
+using toml_config::where;
 
 }  // namespace
 
 Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool optional) {
   AgentConfig config;
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    if (optional) return config;
-    return fail(ErrorCode::not_found, "no configuration file " + file.string());
-  }
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::invalid_argument, where(file, e.source()) + ": " + std::string(e.description()));
-  }
+  auto parsed = toml_config::read(file, optional);
+  if (!parsed) return fail(parsed.error());
+  if (!*parsed) return config;
+  const toml::table& table = **parsed;
 
   const auto bad = [&](const toml::node& node, std::string_view key, std::string_view what) {
     return fail(ErrorCode::invalid_argument, where(file, node.source()) + ": " + std::string(key) + " " +

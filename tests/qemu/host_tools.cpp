@@ -11,16 +11,6 @@
 namespace custos::testing {
 namespace {
 
-// The last `count` lines of `text`, for error messages.
-std::string last_lines(const std::string& text, int count) {
-  auto pos = text.size();
-  while (pos > 0 && count >= 0) {
-    pos = text.rfind('\n', pos - 1);
-    if (pos == std::string::npos) return text;
-    --count;
-  }
-  return text.substr(pos + 1);
-}
 
 Result<void> write_file(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -105,6 +95,16 @@ Result<void> make_iso_image(const std::filesystem::path& path, const std::string
   CUSTOS_TRY_VOID(run_tool({"genisoimage", "-quiet", "-r", "-V", label, "-o", path.string(), staging}));
   std::filesystem::remove_all(staging, ec);
   return ok();
+}
+
+std::string last_lines(const std::string& text, int count) {
+  auto pos = text.size();
+  while (pos > 0 && count >= 0) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+    --count;
+  }
+  return text.substr(pos + 1);
 }
 
 }  // namespace custos::testing

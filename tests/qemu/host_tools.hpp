@@ -14,6 +14,9 @@
 
 namespace custos::testing {
 
+// The last `count` lines of `text`, for error messages.
+std::string last_lines(const std::string& text, int count);
+
 // Runs `argv` (argv[0] looked up in PATH) with stdin from /dev/null and
 // returns what it printed (stdout and stderr together). Fails with `io` when
 // the program cannot start or exits non-zero; the message then ends with the

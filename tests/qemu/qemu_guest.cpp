@@ -1,5 +1,7 @@
 #include "qemu_guest.hpp"
 
+#include "host_tools.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -53,15 +55,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string last_lines(const std::string& text, int count) {
-  auto pos = text.size();
-  while (pos > 0 && count >= 0) {
-    pos = text.rfind('\n', pos - 1);
-    if (pos == std::string::npos) return text;
-    --count;
-  }
-  return text.substr(pos + 1);
-}
 
 // Values spliced into QEMU option strings, where ',' separates options.
 Result<void> check_option_value(std::string_view what, std::string_view value) {

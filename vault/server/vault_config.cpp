@@ -1,6 +1,6 @@
 #include "custos/vault/vault_config.hpp"
 
-#include <toml++/toml.h>
+#include "custos/toml/config_file.hpp"
 
 #include <set>
 #include <vector>
@@ -23,9 +23,7 @@ const std::set<std::string>& known_keys() {
   return keys;
 }
 
-std::string where(const std::filesystem::path& file, const toml::source_region& region) {
-  return file.string() + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
-}
+using toml_config::where;
 
 class Reader {
  public:
@@ -126,17 +124,10 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
                                       bool optional) {
   VaultConfig config;
   config.data_dir = data_dir;
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    if (optional) return config;
-    return fail(ErrorCode::not_found, "no configuration file " + file.string());
-  }
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::invalid_argument, where(file, e.source()) + ": " + std::string(e.description()));
-  }
+  auto parsed = toml_config::read(file, optional);
+  if (!parsed) return fail(parsed.error());
+  if (!*parsed) return config;
+  const toml::table& table = **parsed;
   CUSTOS_TRY_VOID(check_keys(table, file));
   Reader r(table, file);
   std::string cert = config.tls_certificate.string();
