@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "custos/platform/hash.hpp"
+#include "custos/vault/blob_store.hpp"
 #include "custos/vault/directory_service.hpp"
 #include "custos/vault/document_service.hpp"
 #include "custos/vault/sqlite_store.hpp"
@@ -88,7 +89,9 @@ double service_upload_seconds(const std::vector<std::uint8_t>& plain) {
   vault::AuthService auth(**store, audit, policy);
   vault::DirectoryService directory(**store, audit, auth);
   const auto vault_key = Secret::random(32);
-  vault::DocumentService documents(**store, audit, vault_key);
+  auto blobs = vault::open_posix_blob_store(dir.path() / "blobs");
+  if (!blobs) die("cannot open the blob store: " + blobs.error().describe());
+  vault::DocumentService documents(**store, **blobs, audit, vault_key);
   const vault::Origin origin{"bench", "127.0.0.1", now_seconds(), ""};
   auto admin = directory.bootstrap_admin("admin", "claims", Secret::from_string("bench-admin-password-1"), origin);
   if (!admin) die("cannot create the admin: " + admin.error().describe());

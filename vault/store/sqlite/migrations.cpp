@@ -154,11 +154,21 @@ CREATE INDEX destruction_requests_by_document ON destruction_requests(document_i
 CREATE UNIQUE INDEX destruction_requests_one_pending ON destruction_requests(document_id) WHERE state = 'pending';
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Version 5: a document's ciphertext moves out of the store into a blob
+// file of its own (BlobStore), written once and flushed once instead of
+// once per chunk through the write-ahead log. Documents uploaded before keep
+// their chunks in document_chunks ('chunks') and are read from there.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE documents ADD COLUMN ciphertext_in TEXT NOT NULL DEFAULT 'chunks'
+  CHECK (ciphertext_in IN ('chunks', 'blob'));
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
     {4, "destruction requests", kV4},
+    {5, "document ciphertext in blob files", kV5},
 }};
 
 }  // namespace
