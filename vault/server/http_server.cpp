@@ -305,11 +305,20 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
       }
       http::request_parser<http::buffer_body> parser(std::move(head));
       parser.body_limit(max_upload_bytes);
-      Secret piece(256 * 1024);
       std::optional<Error> failure;
+      // The body is parsed straight into the upload's plaintext chunk
+      // (guarded memory, up to 1 MiB at a time): no copy in between, and one
+      // hand-over to a worker per chunk. room() runs on a worker because it
+      // may wait for the upload's sealer to free a buffer.
+      Upload& upload = *start->upload;
+      auto room = co_await offload(workers, [&upload] { return upload.room(); });
       while (!parser.is_done()) {
-        parser.get().body().data = piece.unsafe_bytes().data();
-        parser.get().body().size = piece.size();
+        if (!room) {
+          failure = room.error();
+          break;
+        }
+        parser.get().body().data = room->data();
+        parser.get().body().size = room->size();
         beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(limits.body_read_timeout_seconds));
         auto [read_ec, read_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
         if (read_ec == http::error::need_buffer) read_ec = {};
@@ -319,14 +328,19 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
                         : Error{ErrorCode::unavailable, "the upload was cut off: " + read_ec.message()};
           break;
         }
-        const auto got = piece.size() - parser.get().body().size;
+        const auto got = room->size() - parser.get().body().size;
         if (got == 0) continue;
-        auto written = co_await offload(workers, [&] { return start->upload->write(piece.unsafe_bytes().first(got)); });
-        if (!written) {
-          failure = written.error();
+        if (auto counted = upload.wrote(got); !counted) {
+          failure = counted.error();
           break;
         }
         metrics.uploaded(got);
+        if (parser.is_done()) break;
+        if (got < room->size()) {
+          room = room->subspan(got);  // the rest of the same chunk: nothing to wait for
+        } else {
+          room = co_await offload(workers, [&upload] { return upload.room(); });
+        }
       }
       if (failure) {
         co_await offload(workers, [&] {
