@@ -235,6 +235,38 @@ TEST_F(BadInputTest, UploadCutOffMidStreamLeavesNothing) {
   expect_still_serving();
 }
 
+TEST_F(BadInputTest, AnUploadThatStallsIsCutOffAndLeavesNothing) {
+  const auto token = token_of("lead");
+  const auto documents_before = count("SELECT count(*) FROM documents");
+  RawTls raw(vault->port());
+  ASSERT_TRUE(raw.send("POST /api/v1/documents?title=stalled&level=secret HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                       token + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 5000000\r\n\r\n"));
+  ASSERT_TRUE(raw.send(std::string(2 << 20, 's')));
+  // The connection stays open and silent: the body-read timeout (3 s) ends it.
+  const auto answer = raw.read_all(10);
+  EXPECT_EQ(RawTls::status_of(answer), 408) << answer;
+  EXPECT_NE(answer.find("\"timeout\""), std::string::npos) << answer;
+  EXPECT_EQ(count("SELECT count(*) FROM documents"), documents_before);
+  EXPECT_EQ(blob_files(), count("SELECT count(*) FROM documents WHERE state = 'active' AND ciphertext_in = 'blob'"));
+  EXPECT_GE(count("SELECT count(*) FROM audit_events WHERE action = 'document.upload' AND outcome = 'refused' "
+                  "AND reason = 'timeout'"), 1);
+  expect_still_serving();
+}
+
+TEST_F(BadInputTest, AChunkedUploadIsStoredLikeAnyOther) {
+  const auto token = token_of("lead");
+  RawTls raw(vault->port());
+  const std::string part(300000, 'c');
+  std::string request = "POST /api/v1/documents?title=chunked&level=secret HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        token + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  for (int i = 0; i < 5; ++i) request += "493e0\r\n" + part + "\r\n";  // 0x493e0 = 300000
+  request += "0\r\n\r\n";
+  ASSERT_TRUE(raw.send(request));
+  const auto answer = raw.read_all(10);
+  ASSERT_EQ(RawTls::status_of(answer), 201) << answer;
+  EXPECT_NE(answer.find("\"size\":1500000"), std::string::npos) << answer;
+}
+
 TEST(VaultShutdown, SigtermLetsTheInFlightUploadFinish) {
   VaultProcess vault("sigterm");
   auto admin = vault.client("admin", VaultProcess::kAdminPassword);
