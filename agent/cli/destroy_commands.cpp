@@ -110,6 +110,13 @@ int verify_certificate_file(const std::filesystem::path& file, const std::filesy
 // What a supervision answered: the destruction record and the seq of its
 // audit log entry, and the certificate made of them.
 void show_destruction(const json::value& answer) {
+  if (text_of(answer, "ciphertext_erased") == "no") {
+    const auto* failure = answer.is_object() ? answer.as_object().if_contains("erase_error") : nullptr;
+    std::cerr << "custos: warning: the key is destroyed, but the vault could not yet overwrite and remove the "
+                 "document's ciphertext file"
+              << (failure != nullptr ? " (" + text_of(*failure, "message") + ")" : std::string())
+              << "; it retries when it next starts, tell its administrator\n";
+  }
   if (text_of(answer, "purged") != "yes") {
     std::cerr << "custos: note: the vault could not yet empty its write-ahead log; the old pages go at its next "
                  "checkpoint, at the latest when it stops\n";

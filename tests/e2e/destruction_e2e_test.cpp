@@ -76,6 +76,7 @@ TEST_F(DestructionE2e, RequestedByTheClerkSupervisedByAnotherLead) {
   const std::string content = "policy_no,name\nP-1,李四 e2e-plaintext-77c1\n";
   const auto id = upload_granted(title, content);
   ASSERT_EQ(*download(id), content);
+  ASSERT_TRUE(std::filesystem::exists(vault->data_dir() / "blobs" / id)) << "the ciphertext is in its own file";
 
   auto requested = as("clerk", {"destroy", "request", id, "--reason", "records built and confirmed", "--format", "json"});
   ASSERT_EQ(requested.exit_code, 0) << requested.err;
@@ -94,6 +95,9 @@ TEST_F(DestructionE2e, RequestedByTheClerkSupervisedByAnotherLead) {
   ASSERT_EQ(supervised.exit_code, 0) << supervised.err;
   const auto answer = json::parse(supervised.out);
   EXPECT_TRUE(answer.at("purged").as_bool());
+  EXPECT_TRUE(answer.at("ciphertext_erased").as_bool());
+  EXPECT_FALSE(answer.as_object().contains("erase_error"));
+  EXPECT_FALSE(std::filesystem::exists(vault->data_dir() / "blobs" / id)) << "the ciphertext file is gone";
   const auto& record = answer.at("record");
   EXPECT_EQ(std::to_string(record.at("document").as_int64()), id);
   EXPECT_EQ(record.at("method").as_string(), "crypto-shred");

@@ -18,6 +18,7 @@
 #include "custos/platform/files.hpp"
 #include "custos/vault/api.hpp"
 #include "custos/vault/batching_audit_sink.hpp"
+#include "custos/vault/blob_store.hpp"
 #include "custos/vault/http_server.hpp"
 #include "custos/vault/sqlite_store.hpp"
 #include "custos/vault/tls_identity.hpp"
@@ -127,16 +128,19 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   if (!keys) return report(keys.error());
   auto store = open_sqlite_store(paths.store(), false);
   if (!store) return report(store.error());
+  // A vault made before blobs existed gets the folder here.
+  auto blobs = open_posix_blob_store(paths.blobs());
+  if (!blobs) return report(blobs.error());
 
   Metrics metrics;
   BatchingAuditSink audit(**store, metrics);
   AuthService auth(**store, audit, config->auth);
   DirectoryService directory(**store, audit, auth);
-  DocumentService documents(**store, audit, keys->vault_key, config->documents);
+  DocumentService documents(**store, **blobs, audit, keys->vault_key, config->documents);
   GrantService grants(**store, audit, config->grants);
   PolicyService policies(**store, audit, keys->signing);
   const IdentifierHasher identifiers(std::move(keys->identifier_key));
-  DestructionService destruction(**store, audit, identifiers);
+  DestructionService destruction(**store, **blobs, audit, identifiers);
   auto log = LogService::open(**store, audit, keys->signing, identifiers, config->audit_log);
   if (!log) return report(log.error());
   // A head over whatever the log holds now, before the first request.
@@ -147,8 +151,10 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
-  } else if (*swept > 0) {
-    spdlog::warn("removed {} upload(s) left unfinished by the last run", *swept);
+  } else if (swept->uploads > 0 || swept->blobs > 0) {
+    spdlog::warn("removed {} upload(s) left unfinished by the last run and shredded {} ciphertext file(s) "
+                 "without an active document",
+                 swept->uploads, swept->blobs);
   }
   Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers,
                         records, agents});

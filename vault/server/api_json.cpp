@@ -105,8 +105,15 @@ json::object destruction_request(const DestructionRequest& r) {
 }
 
 json::object destruction_record(const DestructionRecord& r) {
-  return {{"seq", r.seq}, {"record", detail_value(r.detail)}, {"request", destruction_request(r.request)},
-          {"purged", r.purged}};
+  json::object o{{"seq", r.seq},
+                 {"record", detail_value(r.detail)},
+                 {"request", destruction_request(r.request)},
+                 {"purged", r.purged},
+                 {"ciphertext_erased", r.ciphertext_erased}};
+  if (r.erase_failure) {
+    o["erase_error"] = json::object{{"code", to_string(r.erase_failure->code)}, {"message", r.erase_failure->message}};
+  }
+  return o;
 }
 
 boost::json::object tree_head(const merkle::SignedTreeHead& head) {

@@ -28,6 +28,7 @@ Result<InitResult> init_vault(const std::filesystem::path& data_dir, InitOptions
   CUSTOS_TRY_VOID(files::make_private_dir(data_dir));
   CUSTOS_TRY_VOID(files::make_private_dir(data_dir / "keys"));
   CUSTOS_TRY_VOID(files::make_private_dir(data_dir / "tls"));
+  CUSTOS_TRY_VOID(files::make_private_dir(paths.blobs()));
 
   const auto vault_key = Secret::random(32);
   CUSTOS_TRY_VOID(files::write_atomic(paths.vault_key(), vault_key.unsafe_bytes(), 0600));

@@ -43,8 +43,9 @@ std::string record_detail(const DestructionRequest& request, const Document& doc
 
 }  // namespace
 
-DestructionService::DestructionService(Store& store, AuditSink& audit, const IdentifierHasher& hasher)
-    : store_(store), audit_(audit), hasher_(hasher) {}
+DestructionService::DestructionService(Store& store, BlobStore& blobs, AuditSink& audit,
+                                       const IdentifierHasher& hasher)
+    : store_(store), blobs_(blobs), audit_(audit), hasher_(hasher) {}
 
 Result<DestructionRequest> DestructionService::request(const Principal& by, Id document, std::string_view reason,
                                                        const Origin& origin) {
@@ -96,10 +97,12 @@ Result<DestructionService::Decidable> DestructionService::decidable(Transaction&
 
 Result<DestructionRecord> DestructionService::supervise(const Principal& by, Id id, const Origin& origin) {
   CUSTOS_TRY_VOID(require_role(by, Action::document_destroy));
+  auto location = CiphertextLocation::unknown;
   auto record = transact(store_, TxMode::write, [&](Transaction& tx) -> Result<DestructionRecord> {
     auto found = decidable(tx, by, id);
     if (!found) return fail(found.error());
     const auto& doc = found->document;
+    location = doc.ciphertext_in;
     const auto title_hash = hasher_.hash(doc.title);
     auto ended = tx.end_live_grants(doc.id, by.user.id, origin.now);
     if (!ended) return fail(ended.error());
@@ -117,6 +120,17 @@ Result<DestructionRecord> DestructionService::supervise(const Principal& by, Id 
     return out;
   });
   if (!record) return record;
+  // The commit destroyed the key, so the ciphertext no longer opens; now its
+  // bytes go too. Outside the transaction: overwriting a large blob takes
+  // seconds that no other write should wait for. A failure is reported in
+  // the answer, and the next start-up sweep shreds the blob again.
+  record->ciphertext_erased = true;
+  if (location == CiphertextLocation::blob) {
+    if (auto erased = blobs_.shred(record->request.document_id); !erased && erased.error().code != ErrorCode::not_found) {
+      record->ciphertext_erased = false;
+      record->erase_failure = erased.error();
+    }
+  }
   // The commit made the old pages unreachable; emptying the write-ahead log
   // removes their last copies from the store's files.
   record->purged = store_.checkpoint_truncate().has_value();

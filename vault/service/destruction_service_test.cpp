@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "custos/platform/aead.hpp"
+#include "custos/vault/testonly/fault_injecting_blob_store.hpp"
 #include "service_test_support.hpp"
 
 namespace custos::vault {
@@ -15,7 +16,7 @@ class DestructionTest : public ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
-    destruction = std::make_unique<DestructionService>(*store, *sink, hasher);
+    destruction = std::make_unique<DestructionService>(*store, *blobs, *sink, hasher);
     second_lead = make("lead-b", "claims", {Role::project_lead});
     auditor = make("auditor", "sales", {Role::auditor});
   }
@@ -151,6 +152,49 @@ TEST_F(DestructionTest, SupervisionDestroysAndRecords) {
 
   EXPECT_EQ(destruction->supervise(second_lead, request->id, origin()).error().code, ErrorCode::conflict);
   EXPECT_EQ(destruction->request(lead, doc->id, "again", origin()).error().code, ErrorCode::conflict);
+}
+
+TEST_F(DestructionTest, SupervisionOverwritesAndRemovesTheBlob) {
+  auto doc = granted_upload(sample(2 * 1024 * 1024 + 10));
+  ASSERT_TRUE(doc);
+  // A second name for the blob's inode shows what became of its bytes.
+  const auto witness = dir / "witness";
+  ASSERT_EQ(::link(blob_path(doc->id).c_str(), witness.c_str()), 0);
+  const auto size = std::filesystem::file_size(witness);
+  ASSERT_NE(file_bytes(witness), Bytes(size, 0));
+  auto request = destruction->request(clerk, doc->id, "records confirmed", origin());
+  ASSERT_TRUE(request);
+  auto record = destruction->supervise(lead, request->id, origin());
+  ASSERT_TRUE(record) << record.error().describe();
+  EXPECT_TRUE(record->ciphertext_erased);
+  EXPECT_FALSE(record->erase_failure);
+  EXPECT_FALSE(std::filesystem::exists(blob_path(doc->id)));
+  EXPECT_TRUE(blob_names().empty());
+  EXPECT_EQ(file_bytes(witness), Bytes(size, 0)) << "every byte overwritten before the name went";
+  EXPECT_EQ(read_all(clerk, doc->id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(read_all(lead, doc->id).error().code, ErrorCode::not_found);
+}
+
+TEST_F(DestructionTest, AFailedErasureIsReportedAndTheSweepFinishesIt) {
+  testonly::FaultInjectingBlobStore faulty(*blobs);
+  faulty.fail_shred(true);
+  DestructionService failing(*store, faulty, *sink, hasher);
+  auto doc = granted_upload("to be destroyed");
+  ASSERT_TRUE(doc);
+  auto request = failing.request(clerk, doc->id, "records confirmed", origin());
+  ASSERT_TRUE(request);
+  auto record = failing.supervise(lead, request->id, origin());
+  ASSERT_TRUE(record) << "the key is destroyed and recorded all the same: " << record.error().describe();
+  EXPECT_FALSE(record->ciphertext_erased);
+  ASSERT_TRUE(record->erase_failure);
+  EXPECT_EQ(record->erase_failure->code, ErrorCode::io);
+  EXPECT_TRUE(std::filesystem::exists(blob_path(doc->id)));
+  EXPECT_EQ(read_all(clerk, doc->id).error().code, ErrorCode::not_found);
+
+  auto swept = documents->sweep_incomplete_uploads(origin());
+  ASSERT_TRUE(swept) << swept.error().describe();
+  EXPECT_EQ(swept->blobs, 1);
+  EXPECT_FALSE(std::filesystem::exists(blob_path(doc->id)));
 }
 
 TEST_F(DestructionTest, ListsByDepartmentAndState) {

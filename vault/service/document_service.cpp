@@ -2,7 +2,10 @@
 
 #include "custos/platform/aead.hpp"
 
+#include <algorithm>
 #include <cstring>
+
+#include "sealing_pipeline.hpp"
 
 namespace custos::vault {
 namespace {
@@ -19,8 +22,17 @@ Bytes document_associated_data(std::string_view purpose, const Document& documen
   return Bytes(text.begin(), text.end());
 }
 
-DocumentService::DocumentService(Store& store, AuditSink& audit, const Secret& vault_key, DocumentLimits limits)
-    : store_(store), audit_(audit), vault_key_(vault_key), limits_(limits) {}
+std::uint64_t blob_chunk_offset(std::uint32_t index) {
+  return secretstream::kHeaderSize + std::uint64_t{index} * (secretstream::kChunkSize + secretstream::kChunkOverhead);
+}
+
+std::uint64_t blob_size(std::uint64_t plaintext_size, std::uint32_t chunks) {
+  return secretstream::kHeaderSize + plaintext_size + std::uint64_t{chunks} * secretstream::kChunkOverhead;
+}
+
+DocumentService::DocumentService(Store& store, BlobStore& blobs, AuditSink& audit, const Secret& vault_key,
+                                 DocumentLimits limits)
+    : store_(store), blobs_(blobs), audit_(audit), vault_key_(vault_key), limits_(limits) {}
 
 Result<std::unique_ptr<Upload>> DocumentService::begin_upload(const Principal& by, NewDocument meta,
                                                               const Origin& origin) {
@@ -54,21 +66,73 @@ Result<std::unique_ptr<Upload>> DocumentService::begin_upload(const Principal& b
     return tx.insert_document(doc);
   });
   if (!staged) return fail(staged.error());
-  auto data_key = Secret::random(secretstream::kKeySize);
-  auto encryptor = secretstream::Encryptor::create(data_key, document_associated_data("doc", *staged));
-  if (!encryptor) return fail(encryptor.error());
-  return std::unique_ptr<Upload>(new Upload(*this, by, std::move(*staged), std::move(data_key), std::move(*encryptor)));
+  auto started = [&]() -> Result<std::unique_ptr<Upload>> {
+    auto data_key = Secret::random(secretstream::kKeySize);
+    auto encryptor = secretstream::Encryptor::create(data_key, document_associated_data("doc", *staged));
+    if (!encryptor) return fail(encryptor.error());
+    auto blob = blobs_.create(staged->id);
+    if (!blob) return fail(blob.error());
+    std::unique_ptr<Upload> upload(
+        new Upload(*this, by, *staged, std::move(data_key), std::move(*encryptor), std::move(*blob)));
+    if (auto started_ok = upload->start(); !started_ok) {
+      upload->done_ = true;  // removed below, without the audited abort
+      return fail(started_ok.error());
+    }
+    return upload;
+  }();
+  if (!started) {
+    // Nobody saw the staged row; its removal is as invisible as its making
+    // (the caller records the refusal).
+    (void)transact(store_, TxMode::staging, [&](Transaction& tx) { return tx.delete_document(staged->id); });
+    (void)blobs_.remove_staging(staged->id);
+  }
+  return started;
 }
 
 Upload::Upload(DocumentService& service, Principal principal, Document document, Secret data_key,
-               secretstream::Encryptor encryptor)
+               secretstream::Encryptor encryptor, std::unique_ptr<BlobWriter> blob)
     : service_(service), principal_(std::move(principal)), document_(std::move(document)),
-      data_key_(std::move(data_key)), encryptor_(std::move(encryptor)), buffer_(secretstream::kChunkSize) {
+      data_key_(std::move(data_key)), encryptor_(std::move(encryptor)), blob_(std::move(blob)),
+      pipeline_(std::make_unique<SealingPipeline>(encryptor_, *blob_, ciphertext_digest_)) {}
+
+Result<void> Upload::start() {
+  // The blob opens with the stream header: its bytes are exactly those the
+  // ciphertext digest covers.
   ciphertext_digest_.update(encryptor_.header());
+  return blob_->append(encryptor_.header());
 }
 
 Upload::~Upload() {
   if (!done_) abort(Origin{"", "", now_seconds(), ""}, Error{ErrorCode::unavailable, "upload abandoned"});
+}
+
+Result<std::span<std::uint8_t>> Upload::room() {
+  if (done_) return fail(ErrorCode::internal, "upload already ended");
+  // A full chunk is handed on only when more bytes follow, so that the last
+  // chunk can always carry the FINAL tag.
+  if (!chunk_.empty() && buffered_ == chunk_.size()) {
+    CUSTOS_TRY_VOID(pipeline_->submit(buffered_, false));
+    chunk_ = {};
+    buffered_ = 0;
+  }
+  if (chunk_.empty()) {
+    auto taken = pipeline_->take_buffer();
+    if (!taken) return fail(taken.error());
+    chunk_ = *taken;
+  }
+  return chunk_.subspan(buffered_);
+}
+
+Result<void> Upload::wrote(std::size_t count) {
+  if (done_) return fail(ErrorCode::internal, "upload already ended");
+  if (count > chunk_.size() - buffered_) return fail(ErrorCode::internal, "more bytes reported than there was room for");
+  if (size_ + count > service_.limits_.max_upload_bytes) {
+    return fail(ErrorCode::too_large, "the file is larger than the vault accepts (" +
+                                          std::to_string(service_.limits_.max_upload_bytes) + " bytes)");
+  }
+  size_ += count;
+  buffered_ += count;
+  return ok();
 }
 
 Result<void> Upload::write(std::span<const std::uint8_t> bytes) {
@@ -77,35 +141,31 @@ Result<void> Upload::write(std::span<const std::uint8_t> bytes) {
     return fail(ErrorCode::too_large, "the file is larger than the vault accepts (" +
                                           std::to_string(service_.limits_.max_upload_bytes) + " bytes)");
   }
-  size_ += bytes.size();
-  auto buffer = buffer_.unsafe_bytes();
   while (!bytes.empty()) {
-    // A full buffer is sealed only when more bytes follow, so that the last
-    // chunk can always carry the FINAL tag.
-    if (buffered_ == buffer.size()) CUSTOS_TRY_VOID(seal_buffer(false));
-    const auto take = std::min(bytes.size(), buffer.size() - buffered_);
-    std::memcpy(buffer.data() + buffered_, bytes.data(), take);
-    buffered_ += take;
+    auto space = room();
+    if (!space) return fail(space.error());
+    const auto take = std::min(bytes.size(), space->size());
+    std::memcpy(space->data(), bytes.data(), take);
+    CUSTOS_TRY_VOID(wrote(take));
     bytes = bytes.subspan(take);
   }
   return ok();
 }
 
-Result<void> Upload::seal_buffer(bool last) {
-  CUSTOS_TRY_VOID(encryptor_.push(buffer_.unsafe_bytes().first(buffered_), last, sealed_));
-  ciphertext_digest_.update(sealed_);
-  const auto index = chunks_;
-  CUSTOS_TRY_VOID(transact(service_.store_, TxMode::staging, [&](Transaction& tx) -> Result<void> {
-    return tx.insert_chunk(document_.id, index, sealed_);
-  }));
-  ++chunks_;
-  buffered_ = 0;
-  return ok();
-}
-
 Result<Document> Upload::finish(const Origin& origin) {
   if (done_) return fail(ErrorCode::internal, "upload already ended");
-  if (auto sealed = seal_buffer(true); !sealed) {
+  auto sealed = [&]() -> Result<void> {
+    if (chunk_.empty()) {
+      auto taken = pipeline_->take_buffer();  // an empty file: one empty final chunk
+      if (!taken) return fail(taken.error());
+      chunk_ = *taken;
+    }
+    CUSTOS_TRY_VOID(pipeline_->submit(buffered_, true));
+    CUSTOS_TRY_VOID(pipeline_->drain());
+    // Durable under its final name before the row that makes it visible.
+    return blob_->publish();
+  }();
+  if (!sealed) {
     abort(origin, sealed.error());
     return fail(sealed.error());
   }
@@ -115,8 +175,9 @@ Result<Document> Upload::finish(const Origin& origin) {
     return fail(wrapped.error());
   }
   const auto digest = hex_encode(ciphertext_digest_.finish());
+  const auto chunks = pipeline_->chunks_submitted();
   auto activated = transact(service_.store_, TxMode::write, [&](Transaction& tx) -> Result<Document> {
-    CUSTOS_TRY_VOID(tx.activate_document(document_.id, size_, chunks_, digest, *wrapped, encryptor_.header()));
+    CUSTOS_TRY_VOID(tx.activate_document(document_.id, size_, chunks, digest, *wrapped, encryptor_.header()));
     CUSTOS_TRY_VOID(append_allowed(tx, origin, &principal_, Action::document_upload, target_of(document_.id),
                             "{\"level\":\"" + std::string(to_string(document_.level)) + "\",\"size\":" +
                                 std::to_string(size_) + ",\"ciphertext_sha256\":\"" + digest + "\"}"));
@@ -127,13 +188,18 @@ Result<Document> Upload::finish(const Origin& origin) {
     return fail(activated.error());
   }
   done_ = true;
+  pipeline_.reset();
   return activated;
 }
 
 void Upload::abort(const Origin& origin, const Error& why) {
   if (done_) return;
   done_ = true;
-  // Deleting staged chunks is recorded with the refusal that caused it.
+  // The threads stop before the blob goes. A blob that cannot be removed
+  // now is removed by the next start-up sweep.
+  pipeline_.reset();
+  (void)blob_->discard();
+  // Deleting the staged row is recorded with the refusal that caused it.
   (void)transact(service_.store_, TxMode::write, [&](Transaction& tx) -> Result<void> {
     CUSTOS_TRY_VOID(tx.delete_document(document_.id));
     auto record = refusal_audit(origin, &principal_, Action::document_upload, target_of(document_.id), why);
@@ -199,7 +265,46 @@ Result<std::unique_ptr<ContentReader>> DocumentService::open_content(const Princ
   if (!data_key) return fail(ErrorCode::corrupt, "the document's key does not open; the store may be damaged");
   auto decryptor = secretstream::Decryptor::create(*data_key, doc->stream_header, document_associated_data("doc", *doc));
   if (!decryptor) return fail(decryptor.error());
-  return std::unique_ptr<ContentReader>(new ContentReader(store_, std::move(*doc), std::move(*decryptor)));
+  std::unique_ptr<BlobReader> blob;
+  if (doc->ciphertext_in == CiphertextLocation::blob) {
+    auto opened = blobs_.open(id);
+    if (!opened) {
+      if (opened.error().code == ErrorCode::not_found) {
+        return fail(ErrorCode::corrupt, "the ciphertext of document " + std::to_string(id) + " is missing");
+      }
+      return fail(opened.error());
+    }
+    // Its size and its first bytes must be what the row says.
+    if ((*opened)->size() != blob_size(doc->size, doc->chunk_count) || doc->chunk_count == 0) {
+      return fail(ErrorCode::corrupt, "the ciphertext of document " + std::to_string(id) + " has the wrong size");
+    }
+    Bytes header(secretstream::kHeaderSize);
+    CUSTOS_TRY_VOID((*opened)->read_at(0, header));
+    if (header != doc->stream_header) {
+      return fail(ErrorCode::corrupt, "the ciphertext of document " + std::to_string(id) + " is not its own");
+    }
+    blob = std::move(*opened);
+  } else if (doc->ciphertext_in != CiphertextLocation::chunks) {
+    return fail(ErrorCode::corrupt, "document " + std::to_string(id) + " says nothing known about its ciphertext");
+  }
+  return std::unique_ptr<ContentReader>(
+      new ContentReader(store_, std::move(blob), std::move(*doc), std::move(*decryptor)));
+}
+
+Result<void> ContentReader::read_sealed(std::uint32_t index) {
+  if (!blob_) {
+    auto sealed = transact(store_, TxMode::read, [&](Transaction& tx) { return tx.chunk(document_.id, index); });
+    if (!sealed) return fail(ErrorCode::corrupt, "a chunk of the document is missing");
+    sealed_ = std::move(*sealed);
+    return ok();
+  }
+  // Every chunk but the last is full, so chunk `index` starts at a fixed
+  // offset and the last one ends with the blob.
+  const auto offset = blob_chunk_offset(index);
+  const auto full = std::uint64_t{secretstream::kChunkSize + secretstream::kChunkOverhead};
+  if (offset >= blob_->size()) return fail(ErrorCode::corrupt, "a chunk of the document is missing");
+  sealed_.resize(static_cast<std::size_t>(std::min(full, blob_->size() - offset)));
+  return blob_->read_at(offset, sealed_);
 }
 
 Result<bool> ContentReader::next(Secret& out) {
@@ -207,15 +312,14 @@ Result<bool> ContentReader::next(Secret& out) {
     if (!decryptor_.finished()) return fail(ErrorCode::corrupt, "the document's content is truncated");
     return false;
   }
-  const auto index = next_chunk_;
-  auto sealed = transact(store_, TxMode::read, [&](Transaction& tx) { return tx.chunk(document_.id, index); });
-  if (!sealed) return fail(ErrorCode::corrupt, "a chunk of the document is missing");
-  CUSTOS_TRY_VOID(decryptor_.pull(*sealed, out));
+  CUSTOS_TRY_VOID(read_sealed(next_chunk_));
+  CUSTOS_TRY_VOID(decryptor_.pull(sealed_, out));
   ++next_chunk_;
   return true;
 }
 
-Result<int> DocumentService::sweep_incomplete_uploads(const Origin& origin) {
+Result<DocumentService::Sweep> DocumentService::sweep_incomplete_uploads(const Origin& origin) {
+  Sweep swept;
   auto ids = transact(store_, TxMode::read, [](Transaction& tx) { return tx.incomplete_uploads(); });
   if (!ids) return fail(ids.error());
   for (const auto id : *ids) {
@@ -226,8 +330,21 @@ Result<int> DocumentService::sweep_incomplete_uploads(const Origin& origin) {
       CUSTOS_TRY_VOID(tx.append_audit(record));
       return ok();
     }));
+    ++swept.uploads;
   }
-  return static_cast<int>(ids->size());
+  // Then the blobs: every staging one goes, and every published one that no
+  // active document owns (read after the rows above are gone).
+  auto inventory = blobs_.inventory();
+  if (!inventory) return fail(inventory.error());
+  for (const auto id : inventory->staging) CUSTOS_TRY_VOID(blobs_.remove_staging(id));
+  auto keep = transact(store_, TxMode::read, [](Transaction& tx) { return tx.active_documents_in_blobs(); });
+  if (!keep) return fail(keep.error());
+  for (const auto id : inventory->published) {
+    if (std::binary_search(keep->begin(), keep->end(), id)) continue;
+    CUSTOS_TRY_VOID(blobs_.shred(id));
+    ++swept.blobs;
+  }
+  return swept;
 }
 
 }  // namespace custos::vault

@@ -224,7 +224,7 @@ class DestructionRegisterTest : public RegisterServiceTest {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(RegisterServiceTest::SetUp());
-    destruction = std::make_unique<DestructionService>(*store, *sink, hasher);
+    destruction = std::make_unique<DestructionService>(*store, *blobs, *sink, hasher);
     second_lead = make("lead-b", "claims", {Role::project_lead});
   }
 

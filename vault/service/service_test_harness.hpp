@@ -29,12 +29,15 @@ struct ServiceHarness {
     auto opened = open_sqlite_store(dir / "vault.db", true);
     ASSERT_TRUE(opened) << opened.error().describe();
     store = std::move(*opened);
+    auto blob_store = open_posix_blob_store(dir / "blobs");
+    ASSERT_TRUE(blob_store) << blob_store.error().describe();
+    blobs = std::move(*blob_store);
     sink = std::make_unique<DirectAuditSink>(*store);
     AuthPolicy policy;
     policy.cost = password::minimum_for_tests_only();
     auth = std::make_unique<AuthService>(*store, *sink, policy);
     directory = std::make_unique<DirectoryService>(*store, *sink, *auth);
-    documents = std::make_unique<DocumentService>(*store, *sink, vault_key);
+    documents = std::make_unique<DocumentService>(*store, *blobs, *sink, vault_key);
     grants = std::make_unique<GrantService>(*store, *sink);
     auto made = directory->bootstrap_admin("admin", "claims", Secret::from_string("admin-password-1"), origin);
     ASSERT_TRUE(made) << made.error().describe();
@@ -48,6 +51,7 @@ struct ServiceHarness {
     directory.reset();
     auth.reset();
     sink.reset();
+    blobs.reset();
     store.reset();
   }
 
@@ -59,6 +63,7 @@ struct ServiceHarness {
   std::filesystem::path dir;
   Secret vault_key = Secret::random(32);
   std::unique_ptr<Store> store;
+  std::unique_ptr<BlobStore> blobs;  // in dir / "blobs"
   std::unique_ptr<DirectAuditSink> sink;
   std::unique_ptr<AuthService> auth;
   std::unique_ptr<DirectoryService> directory;

@@ -24,6 +24,7 @@ constexpr std::array<std::string_view, 6> kRoles = {
     "it_engineer", "project_lead", "info_clerk", "dept_manager", "general_manager", "auditor"};
 constexpr std::array<std::string_view, 3> kLevels = {"secret", "confidential", "top_secret"};
 constexpr std::array<std::string_view, 3> kStates = {"uploading", "active", "destroyed"};
+constexpr std::array<std::string_view, 2> kCiphertextLocations = {"chunks", "blob"};
 constexpr std::array<std::string_view, 3> kDestructionStates = {"pending", "supervised", "refused"};
 constexpr std::array<std::string_view, 2> kRecordStates = {"ok", "problem"};
 constexpr std::array<std::string_view, 2> kCaseStates = {"open", "cleared"};
@@ -53,6 +54,11 @@ Level level_from_string(std::string_view text) noexcept { return parse(kLevels, 
 std::string_view to_string(DocumentState state) noexcept { return name(kStates, state); }
 DocumentState document_state_from_string(std::string_view text) noexcept {
   return parse(kStates, text, DocumentState::unknown);
+}
+
+std::string_view to_string(CiphertextLocation location) noexcept { return name(kCiphertextLocations, location); }
+CiphertextLocation ciphertext_location_from_string(std::string_view text) noexcept {
+  return parse(kCiphertextLocations, text, CiphertextLocation::unknown);
 }
 
 std::string_view to_string(DestructionState state) noexcept { return name(kDestructionStates, state); }

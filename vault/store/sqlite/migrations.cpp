@@ -283,13 +283,24 @@ CREATE TRIGGER agent_events_no_delete BEFORE DELETE ON agent_events
 BEGIN SELECT RAISE(ABORT, 'agent events are append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+
+// Version 7: a document's ciphertext moves out of the store into a blob
+// file of its own (BlobStore), written once and flushed once instead of
+// once per chunk through the write-ahead log. Documents uploaded before keep
+// their chunks in document_chunks ('chunks') and are read from there.
+constexpr const char* kV7 = R"sql(
+ALTER TABLE documents ADD COLUMN ciphertext_in TEXT NOT NULL DEFAULT 'chunks'
+  CHECK (ciphertext_in IN ('chunks', 'blob'));
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
     {4, "destruction requests", kV4},
     {5, "customer records, suspicious cases, channel staff", kV5},
     {6, "workstation agents, enrollment tokens, agent events", kV6},
+    {7, "document ciphertext in blob files", kV7},
 }};
 
 }  // namespace

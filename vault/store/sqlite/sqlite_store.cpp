@@ -45,7 +45,7 @@ User read_user(const Statement& s) {
 constexpr const char* kDocumentColumns =
     "SELECT doc.id, doc.title, doc.level, doc.department_id, d.name, doc.filename, doc.content_type, "
     "doc.size, doc.version, doc.uploaded_by, u.name, doc.created_at, doc.state, doc.ciphertext_sha256, "
-    "doc.wrapped_key, doc.stream_header, doc.chunk_count FROM documents doc "
+    "doc.wrapped_key, doc.stream_header, doc.chunk_count, doc.ciphertext_in FROM documents doc "
     "JOIN departments d ON d.id = doc.department_id JOIN users u ON u.id = doc.uploaded_by ";
 
 Document read_document(const Statement& s) {
@@ -67,6 +67,7 @@ Document read_document(const Statement& s) {
   doc.wrapped_key = s.blob(14);
   doc.stream_header = s.blob(15);
   doc.chunk_count = static_cast<std::uint32_t>(s.integer(16));
+  doc.ciphertext_in = ciphertext_location_from_string(s.text(17));
   return doc;
 }
 
@@ -339,19 +340,13 @@ class SqliteTransaction final : public Transaction {
   Result<Document> insert_document(const Document& doc) override {
     TRY_STMT(s, db_.prepare(
         "INSERT INTO documents (title, level, department_id, filename, content_type, size, version, "
-        "uploaded_by, created_at, state, ciphertext_sha256, wrapped_key, stream_header, chunk_count) "
-        "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'uploading', '', x'', x'', 0)"));
+        "uploaded_by, created_at, state, ciphertext_sha256, wrapped_key, stream_header, chunk_count, "
+        "ciphertext_in) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, 'uploading', '', x'', x'', 0, 'blob')"));
     s.bind(1, doc.title).bind(2, to_string(doc.level)).bind(3, doc.department_id).bind(4, doc.filename)
         .bind(5, doc.content_type).bind(6, std::int64_t{doc.version}).bind(7, doc.uploaded_by)
         .bind(8, doc.created_at);
     if (auto r = s.run(); !r) return fail(r.error());
     return document_by_id(db_.last_insert_rowid());
-  }
-
-  Result<void> insert_chunk(Id document, std::uint32_t index, std::span<const std::uint8_t> sealed) override {
-    TRY_STMT(s, db_.prepare("INSERT INTO document_chunks (document_id, idx, data) VALUES (?, ?, ?)"));
-    s.bind(1, document).bind(2, std::int64_t{index}).bind(3, sealed);
-    return s.run();
   }
 
   Result<void> activate_document(Id document, std::uint64_t size, std::uint32_t chunks,
@@ -402,6 +397,11 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<Id>> incomplete_uploads() override {
     TRY_STMT(s, db_.prepare("SELECT id FROM documents WHERE state = 'uploading'"));
+    return all_rows(s, [](const Statement& st) { return st.integer(0); });
+  }
+
+  Result<std::vector<Id>> active_documents_in_blobs() override {
+    TRY_STMT(s, db_.prepare("SELECT id FROM documents WHERE state = 'active' AND ciphertext_in = 'blob' ORDER BY id"));
     return all_rows(s, [](const Statement& st) { return st.integer(0); });
   }
 

@@ -63,7 +63,7 @@ class SqliteStoreTest : public ::testing::Test {
     });
   }
 
-  // An active document of `lead`'s department, with one chunk, in `tx`.
+  // An active document of `lead`'s department, in `tx`.
   static Result<Document> insert_active_document(Transaction& tx, const User& lead, Level level = Level::secret) {
     Document d;
     d.title = "保单清单";
@@ -73,7 +73,6 @@ class SqliteStoreTest : public ::testing::Test {
     d.uploaded_by = lead.id;
     auto doc = tx.insert_document(d);
     if (!doc) return doc;
-    CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, Bytes(100, 7)));
     CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc", Bytes(72, 1), Bytes(24, 2)));
     return doc;
   }
@@ -141,9 +140,12 @@ TEST_F(SqliteStoreTest, DocumentUploadLifecycle) {
   ASSERT_TRUE(listed);
   EXPECT_TRUE(listed->empty()) << "an upload in progress is not listed";
 
+  EXPECT_EQ(doc->ciphertext_in, CiphertextLocation::blob);
+  auto in_blobs = transact(*store, TxMode::read, [](Transaction& tx) { return tx.active_documents_in_blobs(); });
+  ASSERT_TRUE(in_blobs);
+  EXPECT_TRUE(in_blobs->empty()) << "an upload in progress has no blob to keep yet";
+
   auto finished = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
-    const Bytes sealed(100, 7);
-    CUSTOS_TRY_VOID(tx.insert_chunk(doc->id, 0, sealed));
     CUSTOS_TRY_VOID(tx.activate_document(doc->id, 83, 1, "abc", Bytes(72, 1), Bytes(24, 2)));
     if (auto a = tx.append_audit(audit("document.upload")); !a) return fail(a.error());
     return ok();
@@ -154,9 +156,10 @@ TEST_F(SqliteStoreTest, DocumentUploadLifecycle) {
   EXPECT_EQ(active->state, DocumentState::active);
   EXPECT_EQ(active->size, 83u);
   EXPECT_EQ(active->title, "保单清单");
-  auto chunk = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.chunk(doc->id, 0); });
-  ASSERT_TRUE(chunk);
-  EXPECT_EQ(chunk->size(), 100u);
+  EXPECT_EQ(active->ciphertext_in, CiphertextLocation::blob);
+  in_blobs = transact(*store, TxMode::read, [](Transaction& tx) { return tx.active_documents_in_blobs(); });
+  ASSERT_TRUE(in_blobs);
+  EXPECT_EQ(*in_blobs, std::vector<Id>{doc->id});
 }
 
 TEST_F(SqliteStoreTest, GrantsLiveAndRevoked) {
@@ -248,8 +251,6 @@ TEST_F(SqliteStoreTest, DestructionRequestsAreDecidedOnceAndShredTheDocument) {
   EXPECT_TRUE(doc->wrapped_key.empty());
   EXPECT_TRUE(doc->stream_header.empty());
   EXPECT_EQ(doc->ciphertext_sha256, "abc") << "the digest stays for the record";
-  auto chunk = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.chunk(request->document_id, 0); });
-  EXPECT_EQ(chunk.error().code, ErrorCode::not_found);
 
   auto supervised = transact(*store, TxMode::read, [&](Transaction& tx) {
     return tx.list_destruction_requests(DestructionQuery{{}, request->document_id, DestructionState::supervised});
@@ -271,7 +272,7 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
                          "DROP TABLE destruction_requests; DROP TABLE suspicious_case_records; "
                          "DROP TABLE suspicious_cases; DROP TABLE channel_staff; DROP TABLE record_values; "
                          "DROP TABLE customer_records; DROP TABLE record_imports; DROP TABLE agent_events; DROP TABLE agents; "
-                         "DROP TABLE enrollment_tokens; "
+                         "DROP TABLE enrollment_tokens; ALTER TABLE documents DROP COLUMN ciphertext_in; "
                          "DELETE FROM schema_migrations WHERE version >= 4",
                          nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
@@ -283,7 +284,50 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
   auto records = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.list_records({}); });
   ASSERT_TRUE(records) << records.error().describe();
   EXPECT_TRUE(records->empty());
-  EXPECT_EQ(sqlite_schema_version(), 6);
+  EXPECT_EQ(sqlite_schema_version(), 7);
+}
+
+// A store of schema 4 kept every document's ciphertext in document_chunks:
+// after the migration those documents are read and destroyed there.
+TEST_F(SqliteStoreTest, DocumentsFromBeforeBlobsKeepTheirChunks) {
+  auto lead = add_user("lead", {Role::project_lead});
+  ASSERT_TRUE(lead);
+  auto doc = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<Document> {
+    auto made = insert_active_document(tx, *lead);
+    if (!made) return made;
+    if (auto a = tx.append_audit(audit("document.upload")); !a) return fail(a.error());
+    return made;
+  });
+  ASSERT_TRUE(doc) << doc.error().describe();
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &db), SQLITE_OK);
+  const auto sql = "INSERT INTO document_chunks (document_id, idx, data) VALUES (" + std::to_string(doc->id) +
+                   ", 0, zeroblob(100)); ALTER TABLE documents DROP COLUMN ciphertext_in; "
+                   "DELETE FROM schema_migrations WHERE version = 7";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto reopened = open_sqlite_store(dir / "vault.db", false);
+  ASSERT_TRUE(reopened) << reopened.error().describe();
+  store = std::move(*reopened);
+  auto migrated = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.document_by_id(doc->id); });
+  ASSERT_TRUE(migrated);
+  EXPECT_EQ(migrated->ciphertext_in, CiphertextLocation::chunks);
+  auto in_blobs = transact(*store, TxMode::read, [](Transaction& tx) { return tx.active_documents_in_blobs(); });
+  ASSERT_TRUE(in_blobs);
+  EXPECT_TRUE(in_blobs->empty());
+  auto chunk = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.chunk(doc->id, 0); });
+  ASSERT_TRUE(chunk) << chunk.error().describe();
+  EXPECT_EQ(chunk->size(), 100u);
+
+  ASSERT_TRUE(transact(*store, TxMode::write, [&](Transaction& tx) -> Result<void> {
+    CUSTOS_TRY_VOID(tx.shred_document(doc->id, "hmac-sha256:00"));
+    if (auto a = tx.append_audit(audit("document.destroy")); !a) return fail(a.error());
+    return ok();
+  }));
+  chunk = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.chunk(doc->id, 0); });
+  EXPECT_EQ(chunk.error().code, ErrorCode::not_found) << "shredding deletes the chunks";
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchema) {

@@ -2,14 +2,17 @@
 //
 //   vault.toml        configuration (documented defaults, all commented out)
 //   vault.db          the SQLite store (and its -wal / -shm files)
+//   blobs/            each document's ciphertext, one file per document (0600)
 //   keys/vault.key    32-byte key that wraps every data key (0600)
 //   keys/signing.key  Ed25519 seed the vault signs with (0600)
 //   keys/signing.pub  the matching public key, "ed25519:<base64>"
 //   keys/identifier.key  32-byte HMAC key of the audit log's keyed hashes (0600)
 //   tls/key.pem       TLS private key (0600), tls/cert.pem its certificate
 //
-// The folder itself is 0700. Keys live apart from the store so that store
-// backups need not carry them (see docs/threat-model.md on crypto-shredding).
+// The folder itself is 0700, and so is blobs/. Keys live apart from the
+// store so that store backups need not carry them (see
+// docs/threat-model.md on crypto-shredding); a backup of the store is
+// vault.db and blobs/ together (docs/admin-guide.md).
 //
 // Thread-safety: pure functions over the file system.
 #pragma once
@@ -27,6 +30,7 @@ struct VaultPaths {
   std::filesystem::path data_dir;
   std::filesystem::path config() const { return data_dir / "vault.toml"; }
   std::filesystem::path store() const { return data_dir / "vault.db"; }
+  std::filesystem::path blobs() const { return data_dir / "blobs"; }
   std::filesystem::path vault_key() const { return data_dir / "keys" / "vault.key"; }
   std::filesystem::path signing_key() const { return data_dir / "keys" / "signing.key"; }
   std::filesystem::path signing_public() const { return data_dir / "keys" / "signing.pub"; }

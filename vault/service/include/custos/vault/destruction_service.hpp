@@ -10,13 +10,14 @@
 //      requester decides, once.
 // Supervision destroys the document in one store transaction together with
 // its destruction record: the wrapped data key and stream header are
-// overwritten, every ciphertext chunk is deleted, live grants end, the title
-// is replaced by its keyed hash and the file name emptied, and the record —
-// what (id, keyed title hash, level, ciphertext digest), why, requester,
-// supervisor, when, method — is appended to the audit log as the action
-// `document.destroy`. After the commit the store's write-ahead log is
-// emptied so that no old page survives beside the database. A refusal
-// leaves the document as it was.
+// overwritten, live grants end, the title is replaced by its keyed hash and
+// the file name emptied, and the record — what (id, keyed title hash, level,
+// ciphertext digest), why, requester, supervisor, when, method — is appended
+// to the audit log as the action `document.destroy`. After the commit the
+// ciphertext goes: its blob is overwritten, flushed and unlinked (a document
+// uploaded before blobs existed has its chunks deleted in the transaction
+// instead), and the store's write-ahead log is emptied so that no old page
+// survives beside the database. A refusal leaves the document as it was.
 //
 // The answer to a supervision carries the record and the audit sequence
 // number of its log entry: a destruction certificate (signed tree head and
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "custos/vault/audit_trail.hpp"
+#include "custos/vault/blob_store.hpp"
 #include "custos/vault/identifier_hasher.hpp"
 
 namespace custos::vault {
@@ -46,12 +48,18 @@ struct DestructionRecord {
   // held it too long) the old pages stay in it until the next checkpoint
   // that truncates it, at the latest when the vault stops.
   bool purged = false;
+  // The ciphertext was overwritten and removed. When false, `erase_failure`
+  // says why; the key is destroyed all the same (the ciphertext does not
+  // open), and the vault's next start-up sweep shreds the blob again.
+  bool ciphertext_erased = false;
+  std::optional<Error> erase_failure;
 };
 
 class DestructionService {
  public:
-  // `hasher` makes the keyed hash that replaces the title.
-  DestructionService(Store& store, AuditSink& audit, const IdentifierHasher& hasher);
+  // `hasher` makes the keyed hash that replaces the title; `blobs` holds
+  // the documents' ciphertext.
+  DestructionService(Store& store, BlobStore& blobs, AuditSink& audit, const IdentifierHasher& hasher);
 
   Result<DestructionRequest> request(const Principal& by, Id document, std::string_view reason, const Origin& origin);
   Result<DestructionRecord> supervise(const Principal& by, Id request, const Origin& origin);
@@ -70,6 +78,7 @@ class DestructionService {
   Result<Decidable> decidable(Transaction& tx, const Principal& by, Id id);
 
   Store& store_;
+  BlobStore& blobs_;
   AuditSink& audit_;
   const IdentifierHasher& hasher_;
 };

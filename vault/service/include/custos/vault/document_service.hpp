@@ -5,8 +5,16 @@
 // crypto_secretstream (1 MiB chunks); the data key is sealed with the vault
 // key (XChaCha20-Poly1305). Both bind the document's id, version and level as
 // associated data, so ciphertext or a wrapped key moved to another document,
-// version or level does not open. Uploads stream: at most one chunk of
-// plaintext is in memory at a time, in guarded memory.
+// version or level does not open. Uploads stream: plaintext is only ever in
+// guarded memory, at most a few chunks of it at a time.
+//
+// The ciphertext — the stream header, then every sealed chunk — is written
+// once, to the document's blob (BlobStore), and flushed once; only then does
+// the row that makes the document visible commit, with the wrapped key, the
+// header, the size, the chunk count and the SHA-256 of those ciphertext
+// bytes. Chunk i starts at a computable offset (all chunks but the last are
+// full), so content is read back chunk by chunk at offsets. Documents
+// uploaded before blobs existed are read from the store's chunk table.
 //
 // Thread-safety: the service is thread-safe; an Upload or ContentReader
 // belongs to one request.
@@ -20,6 +28,7 @@
 #include "custos/platform/hash.hpp"
 #include "custos/platform/secretstream.hpp"
 #include "custos/vault/audit_trail.hpp"
+#include "custos/vault/blob_store.hpp"
 
 namespace custos::vault {
 
@@ -32,10 +41,12 @@ struct NewDocument {
 };
 
 class DocumentService;
+class SealingPipeline;
 
-// An upload in progress. Feed it bytes with write(), then finish(); if the
-// request ends any other way, abort() (or the destructor) removes every
-// staged chunk so nothing half-written stays in the store.
+// An upload in progress. Feed it bytes with write() — or, to spare a copy,
+// fill room() in place and report wrote() — then finish(); if the request
+// ends any other way, abort() (or the destructor) removes the staged
+// document and its blob so nothing half-written stays.
 class Upload {
  public:
   ~Upload();
@@ -43,6 +54,13 @@ class Upload {
   Upload& operator=(const Upload&) = delete;
 
   Result<void> write(std::span<const std::uint8_t> bytes);
+  // Guarded memory for the next bytes of the file (at least one byte, at
+  // most the rest of the current chunk). Write into it, then call wrote();
+  // call room() only when more bytes are coming. May wait while earlier
+  // chunks are sealed and written.
+  Result<std::span<std::uint8_t>> room();
+  // `count` bytes were written at the start of the last room().
+  Result<void> wrote(std::size_t count);
   Result<Document> finish(const Origin& origin);
   // Removes the staged document; `why` goes into the audit record.
   void abort(const Origin& origin, const Error& why);
@@ -52,19 +70,19 @@ class Upload {
  private:
   friend class DocumentService;
   Upload(DocumentService& service, Principal principal, Document document, Secret data_key,
-         secretstream::Encryptor encryptor);
-  Result<void> seal_buffer(bool last);
+         secretstream::Encryptor encryptor, std::unique_ptr<BlobWriter> blob);
+  Result<void> start();
 
   DocumentService& service_;
   Principal principal_;
   Document document_;
   Secret data_key_;
   secretstream::Encryptor encryptor_;
-  Secret buffer_;                 // plaintext of the chunk being filled
-  std::size_t buffered_ = 0;
-  Bytes sealed_;
+  std::unique_ptr<BlobWriter> blob_;
   Sha256 ciphertext_digest_;
-  std::uint32_t chunks_ = 0;
+  std::unique_ptr<SealingPipeline> pipeline_;  // uses the three above; ends first
+  std::span<std::uint8_t> chunk_;              // the plaintext chunk being filled
+  std::size_t buffered_ = 0;                   // bytes of it filled
   std::uint64_t size_ = 0;
   bool done_ = false;
 };
@@ -79,13 +97,22 @@ class ContentReader {
 
  private:
   friend class DocumentService;
-  ContentReader(Store& store, Document document, secretstream::Decryptor decryptor)
-      : store_(store), document_(std::move(document)), decryptor_(std::move(decryptor)) {}
+  ContentReader(Store& store, std::unique_ptr<BlobReader> blob, Document document, secretstream::Decryptor decryptor)
+      : store_(store), blob_(std::move(blob)), document_(std::move(document)), decryptor_(std::move(decryptor)) {}
+  Result<void> read_sealed(std::uint32_t index);
+
   Store& store_;
+  std::unique_ptr<BlobReader> blob_;  // null for a document in the chunk table
   Document document_;
   secretstream::Decryptor decryptor_;
+  Bytes sealed_;
   std::uint32_t next_chunk_ = 0;
 };
+
+// The layout of a document's blob: the stream header, then the sealed
+// chunks, each kChunkSize + kChunkOverhead bytes but the last (smaller).
+std::uint64_t blob_chunk_offset(std::uint32_t index);
+std::uint64_t blob_size(std::uint64_t plaintext_size, std::uint32_t chunks);
 
 struct DocumentLimits {
   std::uint64_t max_upload_bytes = 8ull << 30;  // [limits] max_upload_bytes
@@ -93,8 +120,10 @@ struct DocumentLimits {
 
 class DocumentService {
  public:
-  // `vault_key` is the 32-byte key that wraps data keys.
-  DocumentService(Store& store, AuditSink& audit, const Secret& vault_key, DocumentLimits limits = {});
+  // `vault_key` is the 32-byte key that wraps data keys; `blobs` holds the
+  // documents' ciphertext.
+  DocumentService(Store& store, BlobStore& blobs, AuditSink& audit, const Secret& vault_key,
+                  DocumentLimits limits = {});
 
   Result<std::unique_ptr<Upload>> begin_upload(const Principal& by, NewDocument document, const Origin& origin);
   Result<std::vector<Document>> list(const Principal& by, const Origin& origin);
@@ -103,8 +132,19 @@ class DocumentService {
   // once agents exist, an enrolled workstation: see Origin::agent_id).
   Result<std::unique_ptr<ContentReader>> open_content(const Principal& by, Id document, const Origin& origin);
 
-  // Removes uploads left unfinished by a crash; run at start.
-  Result<int> sweep_incomplete_uploads(const Origin& origin);
+  // What a sweep removed.
+  struct Sweep {
+    int uploads = 0;  // staged documents (their rows; each audited)
+    int blobs = 0;    // blobs without an active document, shredded
+  };
+  // Removes what a crash or a failed removal left: uploads never finished
+  // (their rows, recorded in the audit log, and their staging blobs), and
+  // published blobs without an active document — an upload that crashed
+  // between publishing its blob and committing its row, or a destroyed
+  // document whose blob could not be erased at the time (those are
+  // overwritten first, like every blob shredded). Run at start, before
+  // serving.
+  Result<Sweep> sweep_incomplete_uploads(const Origin& origin);
 
   const DocumentLimits& limits() const { return limits_; }
 
@@ -113,6 +153,7 @@ class DocumentService {
   Result<Document> visible_document(Transaction& tx, const Principal& by, Id document, UnixSeconds now);
 
   Store& store_;
+  BlobStore& blobs_;
   AuditSink& audit_;
   const Secret& vault_key_;
   DocumentLimits limits_;

@@ -92,6 +92,13 @@ enum class DocumentState : std::uint8_t { uploading, active, destroyed, unknown 
 std::string_view to_string(DocumentState state) noexcept;
 DocumentState document_state_from_string(std::string_view text) noexcept;
 
+// Where a document's ciphertext is: in its own blob (BlobStore; every
+// upload since store schema 5), or in the store's chunk table, one row per
+// sealed chunk (documents uploaded before; still read and destroyed there).
+enum class CiphertextLocation : std::uint8_t { chunks, blob, unknown };
+std::string_view to_string(CiphertextLocation location) noexcept;
+CiphertextLocation ciphertext_location_from_string(std::string_view text) noexcept;
+
 struct Document {
   Id id = 0;
   std::string title;
@@ -110,6 +117,7 @@ struct Document {
   Bytes wrapped_key;               // the data key sealed by the vault key
   Bytes stream_header;             // crypto_secretstream header
   std::uint32_t chunk_count = 0;
+  CiphertextLocation ciphertext_in = CiphertextLocation::blob;
 };
 
 struct Grant {

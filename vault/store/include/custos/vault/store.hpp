@@ -68,10 +68,11 @@ class Transaction {
   virtual Result<void> delete_sessions_of(Id user) = 0;
   virtual Result<void> delete_expired_sessions(UnixSeconds idle_before, UnixSeconds now) = 0;
 
-  // --- documents and their encrypted chunks
-  // Inserts a document in state `uploading` (no key yet); its id is assigned.
+  // --- documents (their ciphertext is in a BlobStore, or for documents
+  // uploaded before store schema 5 in the store's chunk table)
+  // Inserts a document in state `uploading` (no key yet) whose ciphertext
+  // goes to a blob; its id is assigned.
   virtual Result<Document> insert_document(const Document& document) = 0;
-  virtual Result<void> insert_chunk(Id document, std::uint32_t index, std::span<const std::uint8_t> sealed) = 0;
   // Makes an uploaded document visible, with its wrapped data key and stream header.
   virtual Result<void> activate_document(Id document, std::uint64_t size, std::uint32_t chunks,
                                          const std::string& ciphertext_sha256, std::span<const std::uint8_t> wrapped_key,
@@ -81,8 +82,12 @@ class Transaction {
   virtual Result<Document> document_by_id(Id document) = 0;
   // Active documents, of one department or all.
   virtual Result<std::vector<Document>> list_documents(std::optional<Id> department) = 0;
+  // A sealed chunk of a document whose ciphertext is in the chunk table.
   virtual Result<Bytes> chunk(Id document, std::uint32_t index) = 0;
   virtual Result<std::vector<Id>> incomplete_uploads() = 0;
+  // Active documents whose ciphertext is in a blob, ascending: the blobs
+  // the vault must keep.
+  virtual Result<std::vector<Id>> active_documents_in_blobs() = 0;
 
   // --- grants
   virtual Result<Grant> insert_grant(const Grant& grant) = 0;
@@ -118,11 +123,13 @@ class Transaction {
   // was decided already.
   virtual Result<void> decide_destruction_request(Id request, DestructionState decision, Id by, UnixSeconds at,
                                                   std::string_view reason) = 0;
-  // Crypto-shreds an active document: its wrapped data key and stream header
-  // are overwritten with empty blobs, every ciphertext chunk is deleted, its
-  // title is replaced by `title_hash` and its file name emptied, and its state
-  // becomes `destroyed`. The row stays, so grants and audit records keep
-  // their reference. Conflict when the document is not active.
+  // Crypto-shreds an active document's row: its wrapped data key and stream
+  // header are overwritten with empty values, every ciphertext chunk in the
+  // chunk table is deleted, its title is replaced by `title_hash` and its
+  // file name emptied, and its state becomes `destroyed`. The row stays, so
+  // grants and audit records keep their reference. A ciphertext blob is the
+  // caller's to shred (BlobStore::shred) once this committed. Conflict when
+  // the document is not active.
   virtual Result<void> shred_document(Id document, std::string_view title_hash) = 0;
 
   // --- customer records (records_model.hpp)
