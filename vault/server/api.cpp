@@ -207,7 +207,7 @@ Result<Agent> Api::authenticate_agent(const ApiRequest& request, const Origin& o
       return fail(ErrorCode::unauthenticated,
                   "this needs an enrolled workstation's agent (custos view on an enrolled workstation)");
     }
-    return s_.agents.authenticate(request.agent_credential, origin);
+    return s_.agents.authenticate(request.agent_credential);
   }();
   if (!agent) CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, principal, action, target, agent.error())));
   return agent;

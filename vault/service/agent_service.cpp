@@ -1,6 +1,7 @@
 #include "custos/vault/agent_service.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/hash.hpp"
@@ -134,8 +135,7 @@ Result<Enrollment> AgentService::enroll(const Secret& token, std::string_view ho
   return out;
 }
 
-Result<Agent> AgentService::authenticate(const Secret& credential, const Origin& origin) {
-  (void)origin;
+Result<Agent> AgentService::authenticate(const Secret& credential) {
   const Error invalid{ErrorCode::unauthenticated, "the agent credential is not valid; enroll the workstation again"};
   if (!well_formed(credential, kCredentialPrefix)) return fail(invalid);
   auto agent = transact(store_, TxMode::read, [&](Transaction& tx) { return tx.agent_by_credential(secret_hash(credential)); });
@@ -250,12 +250,17 @@ Result<EventBatchResult> AgentService::accept_events(const Agent& agent, std::ve
 }
 
 Result<Agent> AgentService::find(Transaction& tx, std::string_view name) {
-  auto all = tx.list_agents();
-  if (!all) return fail(all.error());
-  for (auto& agent : *all) {
-    if (agent.name == name || std::to_string(agent.id) == name) return std::move(agent);
+  // By its name ("agent-7"), or by its bare id ("7").
+  auto agent = tx.agent_by_name(name);
+  if (!agent && agent.error().code == ErrorCode::not_found) {
+    Id id = 0;
+    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
+    if (ec == std::errc() && end == name.data() + name.size() && id > 0) agent = tx.agent_by_id(id);
   }
-  return fail(ErrorCode::not_found, "no agent named " + std::string(name) + " (custos agent list shows them)");
+  if (!agent && agent.error().code == ErrorCode::not_found) {
+    return fail(ErrorCode::not_found, "no agent named " + std::string(name) + " (custos agent list shows them)");
+  }
+  return agent;
 }
 
 AgentState AgentService::state_of(const Agent& agent, UnixSeconds now) const {

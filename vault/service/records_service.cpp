@@ -111,6 +111,14 @@ std::string ids_json(const std::vector<Id>& ids) {
   return out + "]";
 }
 
+// Open cases whose due day is before `day`: overdue on `day`.
+CaseQuery open_cases_due_before(const std::string& day) {
+  CaseQuery query;
+  query.state = CaseState::open;
+  query.due_before = day;
+  return query;
+}
+
 bool sees_every_department(const Principal& by) {
   return by.user.roles.has(Role::general_manager) || by.user.roles.has(Role::auditor);
 }
@@ -440,13 +448,13 @@ Result<RecordExport> RecordsService::export_records(const Principal& by, std::st
   }
   RecordQuery query;
   query.department = record_scope(by);
+  query.template_name = out.template_name;
   query.limit = 1000;
   for (;;) {
     auto page = transact(store_, TxMode::read, [&](Transaction& tx) { return tx.list_records(query); });
     if (!page) return fail(page.error());
     for (const auto& record : *page) {
       query.after_id = record.id;
-      if (record.template_name != out.template_name) continue;
       auto view = view_of(record, true);
       if (!view) return fail(view.error());
       std::vector<std::string> row = {std::to_string(record.id), std::string(to_string(record.state))};
@@ -543,10 +551,7 @@ Result<ScreenResult> RecordsService::screen_through(const Principal* by, records
     CUSTOS_TRY_VOID(tx.mark_screened(screened));
     result.screened = static_cast<std::int64_t>(screened.size());
     // Open cases past their due day, raised once each.
-    CaseQuery overdue;
-    overdue.state = CaseState::open;
-    overdue.due_before = result.listed_on;
-    auto late = tx.list_cases(overdue);
+    auto late = tx.list_cases(open_cases_due_before(result.listed_on));
     if (!late) return fail(late.error());
     for (const auto& c : *late) {
       if (c.overdue_raised_at) continue;
@@ -567,10 +572,7 @@ Result<ScreenResult> RecordsService::screen_through(const Principal* by, records
       auto entries = tx.unscreened_records(result.through_day);
       if (!entries) return fail(entries.error());
       if (!entries->empty()) return false;
-      CaseQuery overdue;
-      overdue.state = CaseState::open;
-      overdue.due_before = result.listed_on;
-      auto late = tx.list_cases(overdue);
+      auto late = tx.list_cases(open_cases_due_before(result.listed_on));
       if (!late) return fail(late.error());
       return std::none_of(late->begin(), late->end(), [](const auto& c) { return !c.overdue_raised_at; });
     });
@@ -587,10 +589,7 @@ Result<std::vector<SuspiciousCaseRow>> RecordsService::cases(const Principal& by
   const auto today = day_of(origin.now).to_string();
   switch (filter) {
     case CaseFilter::open: query.state = CaseState::open; break;
-    case CaseFilter::overdue:
-      query.state = CaseState::open;
-      query.due_before = today;
-      break;
+    case CaseFilter::overdue: query = open_cases_due_before(today); break;
     case CaseFilter::listed_on: {
       if (!day) return fail(ErrorCode::invalid_argument, "give the list's day (--date YYYY-MM-DD)");
       auto parsed = records::parse_date(*day);

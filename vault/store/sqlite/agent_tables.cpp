@@ -79,6 +79,13 @@ Result<Agent> AgentTables::agent_by_id(Id agent) {
   return one_row(std::move(stmt), read_agent, "no such agent");
 }
 
+Result<Agent> AgentTables::agent_by_name(std::string_view name) {
+  static const std::string sql = std::string(kAgentColumns) + "WHERE a.name = ?";
+  auto stmt = db_.prepare(sql.c_str());
+  if (stmt) stmt->bind(1, name);
+  return one_row(std::move(stmt), read_agent, "no such agent");
+}
+
 Result<Agent> AgentTables::agent_by_credential(std::string_view credential_hash) {
   static const std::string sql = std::string(kAgentColumns) + "WHERE a.credential_hash = ?";
   auto stmt = db_.prepare(sql.c_str());

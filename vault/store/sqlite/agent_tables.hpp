@@ -22,6 +22,7 @@ class AgentTables {
   Result<EnrollmentToken> use_token(std::string_view token_hash, UnixSeconds now);
   Result<Agent> insert_agent(const Agent& agent);
   Result<Agent> agent_by_id(Id agent);
+  Result<Agent> agent_by_name(std::string_view name);
   Result<Agent> agent_by_credential(std::string_view credential_hash);
   Result<std::vector<Agent>> list_agents();
   Result<void> record_heartbeat(Id agent, UnixSeconds now, std::string_view source, std::int64_t policy_version,

@@ -174,10 +174,10 @@ Result<std::vector<CustomerRecord>> RecordTables::list_records(const RecordQuery
   static const std::string sql = std::string(kRecordColumns) +
                                  "WHERE r.id > ?1 AND (?2 IS NULL OR r.department_id = ?2) AND "
                                  "(?3 IS NULL OR r.import_id = ?3) AND (?4 = 0 OR r.state = 'problem') "
-                                 "ORDER BY r.id LIMIT ?5";
+                                 "AND (?6 IS NULL OR r.template = ?6) ORDER BY r.id LIMIT ?5";
   TRY_STMT(s, db_.prepare(sql.c_str()));
   s.bind(1, q.after_id).bind(2, q.department).bind(3, q.import_id).bind(4, std::int64_t{q.problems_only})
-      .bind(5, static_cast<std::int64_t>(q.limit));
+      .bind(5, static_cast<std::int64_t>(q.limit)).bind(6, q.template_name);
   auto records = all_rows(s, read_record);
   if (!records) return records;
   CUSTOS_TRY_VOID(load_values(*records));

@@ -559,6 +559,7 @@ class SqliteTransaction final : public Transaction {
   }
   Result<Agent> insert_agent(const Agent& a) override { return agents_.insert_agent(a); }
   Result<Agent> agent_by_id(Id agent) override { return agents_.agent_by_id(agent); }
+  Result<Agent> agent_by_name(std::string_view name) override { return agents_.agent_by_name(name); }
   Result<Agent> agent_by_credential(std::string_view hash) override { return agents_.agent_by_credential(hash); }
   Result<std::vector<Agent>> list_agents() override { return agents_.list_agents(); }
   Result<void> record_heartbeat(Id agent, UnixSeconds now, std::string_view source, std::int64_t policy_version,

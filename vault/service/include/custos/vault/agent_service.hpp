@@ -82,7 +82,7 @@ class AgentService {
 
   // The agent a credential belongs to; unauthenticated when none,
   // permission_denied when it is revoked.
-  Result<Agent> authenticate(const Secret& credential, const Origin& origin);
+  Result<Agent> authenticate(const Secret& credential);
 
   Result<HeartbeatAnswer> heartbeat(const Agent& agent, const AgentStatus& status, const Origin& origin);
   // The newest signed policy bundle of the agent's department: (version, bundle).

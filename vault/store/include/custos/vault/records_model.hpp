@@ -75,6 +75,7 @@ struct CustomerRecord {
 struct RecordQuery {
   std::optional<Id> department;    // none: every department
   std::optional<Id> import_id;
+  std::optional<std::string> template_name;
   bool problems_only = false;
   Id after_id = 0;                 // paging: ids greater than this
   std::size_t limit = 1000;

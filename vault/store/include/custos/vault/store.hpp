@@ -182,6 +182,7 @@ class Transaction {
   // Inserts an agent (its id and name are assigned).
   virtual Result<Agent> insert_agent(const Agent& agent) = 0;
   virtual Result<Agent> agent_by_id(Id agent) = 0;
+  virtual Result<Agent> agent_by_name(std::string_view name) = 0;
   virtual Result<Agent> agent_by_credential(std::string_view credential_hash) = 0;
   virtual Result<std::vector<Agent>> list_agents() = 0;
   // Records a heartbeat: last seen, source, reported state; clears silence.
