@@ -25,3 +25,6 @@ foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offl
         audit_log_e2e_test register_e2e_test records_e2e_test agent_vault_e2e_test agent_daemon_e2e_test)
   add_dependencies(${t} custos custos-vault)
 endforeach()
+# `make run` itself: installer/dev-run.sh over the built programs.
+add_test(NAME make_run_test COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/make_run_test.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(make_run_test PROPERTIES LABELS e2e TIMEOUT 180)

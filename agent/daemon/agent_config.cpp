@@ -50,6 +50,7 @@ Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool op
     else if (k == "sysfs_root") read = path(config.sysfs_root);
     else if (k == "dev_root") read = path(config.dev_root);
     else if (k == "mountinfo") read = path(config.mountinfo);
+    else if (k == "sessions_dir") read = path(config.sessions_dir);
     else if (k == "device_control") read = flag(config.device_control);
     else if (k == "uevents") read = flag(config.uevents);
     else if (k == "outbox_max_bytes") read = number(config.outbox_max_bytes, 1 << 20, std::int64_t{1} << 40);

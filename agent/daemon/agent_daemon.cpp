@@ -92,6 +92,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   device::SysfsUsbAuthorizer authorizer(files, config.sysfs_root);
   device::SysfsBlockDevices blocks(files, config.sysfs_root, config.dev_root, config.mountinfo);
   DeviceControl control(bus, authorizer, blocks, keeper, **outbox);
+  control.set_seat_user([sessions = config.sessions_dir] { return device::active_seat_user(sessions); });
   std::string device_mode = "off";
   std::unique_ptr<device::NetlinkUeventSource> uevents;
   if (config.device_control) {

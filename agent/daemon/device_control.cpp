@@ -222,6 +222,12 @@ void DeviceControl::report(const device::UsbDevice& usb, const DeviceStatus& sta
                       {"audit", verdict.audit},
                       {"interfaces", std::move(interfaces)},
                       {"enforced", status.enforced}};
+  if (seat_user_) {
+    if (const auto user = seat_user_()) {
+      detail["user"] = user->user;
+      detail["uid"] = user->uid;
+    }
+  }
   if (!status.read_only.empty()) {
     json::array ro;
     for (const auto& b : status.read_only) ro.emplace_back(b);

@@ -114,6 +114,25 @@ TEST_F(DeviceControlTest, PolicyAllowsTheListedSerialAndTheCompositeLosesOnlyIts
   EXPECT_EQ(interfaces[1].at("rule").as_string(), "implicit:claims:optical");
 }
 
+TEST_F(DeviceControlTest, DecisionsNameTheUserAtTheWorkstationWhenThereIsOne) {
+  const auto sessions = dir.path() / "sessions";
+  std::filesystem::create_directories(sessions);
+  DeviceControl control(bus, authorizer, blocks, keeper, events);
+  control.set_seat_user([&sessions] { return device::active_seat_user(sessions); });
+  ASSERT_TRUE(control.start());
+  auto stick = decision("2-1");
+  ASSERT_TRUE(stick);
+  EXPECT_EQ(stick->detail.if_contains("user"), nullptr);  // nobody logged in: no guess
+
+  FakeSysfs::write(sessions / "3", "UID=1000\nUSER=zhang.san\nACTIVE=1\nSTATE=active\nREMOTE=0\nCLASS=user\nSEAT=seat0\n");
+  control.rescan();
+  stick = decision("2-1");
+  ASSERT_TRUE(stick);
+  ASSERT_NE(stick->detail.if_contains("user"), nullptr);
+  EXPECT_EQ(stick->detail.at("user").as_string(), "zhang.san");
+  EXPECT_EQ(stick->detail.at("uid").to_number<std::int64_t>(), 1000);
+}
+
 TEST_F(DeviceControlTest, ANewPolicyIsAppliedToTheDevicesPresent) {
   DeviceControl control(bus, authorizer, blocks, keeper, events);
   ASSERT_TRUE(control.start());

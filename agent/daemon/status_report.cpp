@@ -83,9 +83,12 @@ std::string format_status_text(const boost::json::object& status) {
   if (!reachable && !text("last_error").empty()) out += " (" + text("last_error") + ")";
   out += "\n";
   const auto version = text("policy_version");
-  out += "policy:          " +
-         (version == "0" ? std::string("none yet: removable storage and optical drives blocked") : "version " + version) +
-         "\n";
+  const bool enforcing = text("device_control") == "active";
+  std::string policy = "version " + version;
+  if (version == "0") {
+    policy = enforcing ? "none yet: removable storage and optical drives blocked" : "none yet";
+  }
+  out += "policy:          " + policy + "\n";
   out += "outbox:          " + text("outbox_depth") + " event(s) waiting\n";
   out += "device control:  " + text("device_control") + "\n";
   const auto* devices = status.if_contains("devices");

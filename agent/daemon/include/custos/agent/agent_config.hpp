@@ -30,6 +30,9 @@ struct AgentConfig {
   std::filesystem::path sysfs_root = "/sys";
   std::filesystem::path dev_root = "/dev";
   std::filesystem::path mountinfo = "/proc/self/mountinfo";
+  // systemd-logind's session files: who is at the workstation, named in
+  // device events.
+  std::filesystem::path sessions_dir = "/run/systemd/sessions";
   // false: no USB enforcement at all (the agent still reports and serves
   // its local API). Only for machines where another tool controls devices.
   bool device_control = true;

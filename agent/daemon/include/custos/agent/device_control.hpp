@@ -21,7 +21,7 @@
 // so.
 //
 // Every decision is an event ("device.decision": ids, serial, interfaces,
-// decision and rule for each); a decision that could not be enforced — any
+// decision and rule for each, the user at the workstation if known); a decision that could not be enforced — any
 // sysfs write or ioctl that failed — is a critical "device.enforcement_failed"
 // event with the errors, never reported as enforced.
 //
@@ -29,8 +29,10 @@
 // (the device thread); snapshot() may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,7 @@
 #include "custos/agent/event_sink.hpp"
 #include "custos/agent/policy_keeper.hpp"
 #include "custos/device/block_devices.hpp"
+#include "custos/device/seat_user.hpp"
 #include "custos/device/uevent.hpp"
 #include "custos/device/usb.hpp"
 #include "custos/device/usb_authorizer.hpp"
@@ -76,6 +79,11 @@ class DeviceControl {
 
   std::vector<DeviceStatus> snapshot() const;
 
+  // Who is at the workstation when a decision is made; its user goes into
+  // the decision's event ("user", "uid"). None set, or nobody there: the
+  // event names no user.
+  void set_seat_user(std::function<std::optional<device::SeatUser>()> source) { seat_user_ = std::move(source); }
+
  private:
   void decide(std::string_view name);
   void on_block_added(const device::Uevent& event);
@@ -89,6 +97,7 @@ class DeviceControl {
   device::BlockDevices& blocks_;
   const PolicyKeeper& policy_;
   EventSink& events_;
+  std::function<std::optional<device::SeatUser>()> seat_user_;
   mutable std::mutex mutex_;  // guards devices_
   std::map<std::string, DeviceStatus, std::less<>> devices_;
 };
