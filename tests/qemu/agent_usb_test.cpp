@@ -4,7 +4,8 @@
 // a stick present at boot and one no rule allows are blocked (no disk), an
 // allow-listed stick is usable, a read_only stick mounts read-only and
 // refuses writes, a CD drive is blocked, also one that carries the
-// allow-listed stick's serial (caught by its SCSI type), a keyboard works;
+// allow-listed stick's serial (caught by its SCSI type), a keyboard works,
+// and each decision names the user at the workstation;
 // killed with SIGKILL, the agent leaves new devices unauthorized. A bundle
 // under another key or for another department is refused before any device
 // is touched. The guest reports what it saw (scenarios/agent_usb.sh); the
@@ -311,6 +312,8 @@ TEST(AgentUsbTest, TheAgentEnforcesItsPolicyOnARealKernel) {
     EXPECT_EQ(text(d, "department"), "lab");
     EXPECT_EQ(text(d, "policy_version"), "1");
     EXPECT_EQ(text(d, "enforced"), "true");
+    EXPECT_EQ(text(d, "user"), "alice");
+    EXPECT_EQ(text(d, "uid"), "1000");
     ASSERT_TRUE(d.contains("interfaces") && d.at("interfaces").is_array());
     const auto& interfaces = d.at("interfaces").as_array();
     ASSERT_EQ(interfaces.size(), 1u);

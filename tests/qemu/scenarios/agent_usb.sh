@@ -80,6 +80,10 @@ echo "0123456789abcdef0123456789abcdef" >/etc/machine-id
 echo "root:x:0:0:root:/root:/bin/sh" >/etc/passwd
 echo "root:x:0:" >/etc/group
 hostname agent-guest
+# Someone at the workstation, as systemd-logind records a local session on
+# a seat: device decisions name this user.
+mkdir -p /run/systemd/sessions
+printf 'UID=1000\nUSER=alice\nACTIVE=1\nSTATE=active\nREMOTE=0\nCLASS=user\nSEAT=seat0\n' >/run/systemd/sessions/2
 mkdir -p /mnt
 
 # 0. Before the agent: the kernel's defaults, and a stick present at boot
