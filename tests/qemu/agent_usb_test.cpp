@@ -160,7 +160,10 @@ TEST(AgentUsbTest, TheAgentEnforcesItsPolicyOnARealKernel) {
   ASSERT_TRUE(started) << started.error().describe();
   QemuGuest& guest = **started;
 
-  const auto step = [&](const char* mark) { return reached(guest, mark, seconds(90)); };
+  // Limits for a loaded machine and a sanitizer build of the agent, whose
+  // every start (the scenario polls `custos-agent status`) costs seconds
+  // under emulation; an idle machine needs a fraction.
+  const auto step = [&](const char* mark) { return reached(guest, mark, seconds(180)); };
   ASSERT_TRUE(step("agent-ready"));
   ASSERT_TRUE(step("plug-blocked-stick"));
   ASSERT_OK(guest.plug_stick("blocked", img("blocked.img"), 1, "CUSTOS-BLOCK-0001"));
@@ -177,7 +180,7 @@ TEST(AgentUsbTest, TheAgentEnforcesItsPolicyOnARealKernel) {
   ASSERT_TRUE(step("plug-late-stick"));
   ASSERT_OK(guest.plug_stick("late", img("late.img"), 5, "CUSTOS-LATE-0005"));
 
-  auto exit_code = guest.wait_exit(seconds(90));
+  auto exit_code = guest.wait_exit(seconds(180));
   ASSERT_TRUE(exit_code) << exit_code.error().describe();
   EXPECT_EQ(*exit_code, 0) << "the scenario failed: " << guest.report("error").value_or("(no error reported)")
                            << "\nreports:\n" << reports_text(guest) << "\nagent log:\n" << agent_log(guest);
