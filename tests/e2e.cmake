@@ -18,7 +18,7 @@ custos_test(NAME agent_vault_e2e_test SOURCES e2e/agent_vault_e2e_test.cpp DEPS 
 # The agent daemon over a fake sysfs tree (the one platform/device's tests use).
 custos_test(NAME agent_daemon_e2e_test
   SOURCES e2e/agent_daemon_e2e_test.cpp ${PROJECT_SOURCE_DIR}/platform/device/testing/fake_sysfs.cpp
-  DEPS ${custos_e2e_deps} LABELS e2e)
+  DEPS ${custos_e2e_deps} custos_policy LABELS e2e)
 target_include_directories(agent_daemon_e2e_test PRIVATE ${PROJECT_SOURCE_DIR}/platform/device)
 add_dependencies(agent_daemon_e2e_test custos-agent)
 foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offline_cli_test destruction_e2e_test

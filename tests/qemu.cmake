@@ -21,3 +21,16 @@ set_target_properties(qemu_guest_blkro PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMA
 custos_test(NAME usb_kernel_test SOURCES qemu/usb_kernel_test.cpp DEPS custos_qemu_harness LABELS qemu)
 target_compile_definitions(usb_kernel_test PRIVATE CUSTOS_QEMU_BLKRO_PROBE="$<TARGET_FILE:qemu_guest_blkro>")
 add_dependencies(usb_kernel_test qemu_guest_blkro)
+
+# The real custos-agent, offline with a signed policy bundle, in the guest.
+# CUSTOS_QEMU_AGENT_BINARY: the agent the guest runs (default: this tree's).
+set(CUSTOS_QEMU_AGENT_BINARY "" CACHE FILEPATH
+  "The custos-agent binary agent_usb_test puts into its guest (empty: this build tree's)")
+custos_test(NAME agent_usb_test SOURCES qemu/agent_usb_test.cpp
+  DEPS custos_qemu_harness custos_policy SQLite::SQLite3 LABELS qemu)
+if(CUSTOS_QEMU_AGENT_BINARY)
+  target_compile_definitions(agent_usb_test PRIVATE CUSTOS_AGENT_BINARY="${CUSTOS_QEMU_AGENT_BINARY}")
+else()
+  target_compile_definitions(agent_usb_test PRIVATE CUSTOS_AGENT_BINARY="$<TARGET_FILE:custos-agent>")
+  add_dependencies(agent_usb_test custos-agent)
+endif()

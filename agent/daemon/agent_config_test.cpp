@@ -42,6 +42,9 @@ uevents = false
 outbox_max_bytes = 2097152
 heartbeat_seconds = 5
 log_level = "debug"
+policy_file = "/etc/custos/claims.bundle"
+policy_key = "/etc/custos/policy.pub"
+department = "claims"
 )"),
                                   false);
   ASSERT_TRUE(config) << config.error().describe();
@@ -56,6 +59,9 @@ log_level = "debug"
   EXPECT_EQ(config->outbox_max_bytes, 2097152);
   EXPECT_EQ(config->heartbeat_seconds, 5);
   EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->policy_file, "/etc/custos/claims.bundle");
+  EXPECT_EQ(config->policy_key, "/etc/custos/policy.pub");
+  EXPECT_EQ(config->department, "claims");
 }
 
 TEST(AgentConfig, RefusalsNameTheLine) {
@@ -69,6 +75,8 @@ TEST(AgentConfig, RefusalsNameTheLine) {
                         Case{"outbox_max_bytes = 10\n", "outbox_max_bytes must be a whole number"},
                         Case{"log_level = \"loud\"\n", "log_level must be"},
                         Case{"socket = \"\"\n", "socket must be a non-empty path"},
+                        Case{"department = 3\n", "department must be a non-empty string"},
+                        Case{"policy_key = \"\"\n", "policy_key must be a non-empty string"},
                         Case{"state_dir = \n", "agent.toml:1:"}}) {
     auto config = load_agent_config(write_file(dir, c.text), false);
     ASSERT_FALSE(config) << c.text;

@@ -8,7 +8,9 @@
 
 #include "custos/agent/agent_state.hpp"
 #include "custos/agent/device_control.hpp"
+#include "custos/agent/enrollment.hpp"
 #include "custos/agent/local_api.hpp"
+#include "custos/agent/offline_policy.hpp"
 #include "custos/agent/outbox.hpp"
 #include "custos/agent/policy_keeper.hpp"
 #include "custos/agent/sd_notify.hpp"
@@ -60,10 +62,25 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto state = load_state(config.state_dir);
-  if (!state) {
-    spdlog::error("cannot start: {}", state.error().message);
-    return 1;
+  auto offline = offline_policy(config);
+  if (!offline) {
+    spdlog::error("cannot start: {}", offline.error().describe());
+    return 2;
+  }
+  AgentState state;
+  if (*offline) {
+    // No enrollment: who this agent is comes from the offline settings.
+    state.agent_name = "offline";
+    state.department = (*offline)->department;
+    state.policy_key = (*offline)->key;
+    state.hostname = host_name().value_or("");
+  } else {
+    auto loaded = load_state(config.state_dir);
+    if (!loaded) {
+      spdlog::error("cannot start: {}", loaded.error().message);
+      return 1;
+    }
+    state = std::move(*loaded);
   }
   if (auto made = files::make_private_dir(config.state_dir, 0700); !made) {
     spdlog::error("cannot start: {}", made.error().message);
@@ -74,8 +91,18 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
     spdlog::error("cannot start: {}", outbox.error().message);
     return 1;
   }
-  PolicyKeeper keeper(state->policy_key, state->department, config.state_dir / "policy.bundle", **outbox);
-  if (auto cached = keeper.load_cache(); !cached) {
+  const auto cache = config.state_dir / "policy.bundle";
+  PolicyKeeper keeper(state.policy_key, state.department, cache, **outbox);
+  if (*offline) {
+    // A refused file ends the agent: enforcing something else than the
+    // engineer asked for would be worse than saying so.
+    auto applied = apply_policy_file(keeper, (*offline)->bundle, cache, **outbox);
+    if (!applied) {
+      spdlog::error("cannot start: the policy file {} is refused: {}", (*offline)->bundle.string(),
+                    applied.error().describe());
+      return 1;
+    }
+  } else if (auto cached = keeper.load_cache(); !cached) {
     if (cached.error().code == ErrorCode::not_found) {
       spdlog::warn("no policy yet: removable storage and optical drives are blocked until the vault sends one");
     } else {
@@ -84,7 +111,10 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
     }
   }
   (*outbox)->record("agent.started", Severity::info,
-                    {{"version", agent_version}, {"policy_version", keeper.version()}, {"hostname", state->hostname}});
+                    {{"version", agent_version},
+                     {"policy_version", keeper.version()},
+                     {"hostname", state.hostname},
+                     {"mode", *offline ? "offline" : "online"}});
 
   // Device control first: fail secure before anything talks to the network.
   device::PosixFileOps files;
@@ -117,19 +147,29 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
     }
   }
 
-  VaultLinkOptions link_options;
-  link_options.heartbeat = std::chrono::seconds(config.heartbeat_seconds);
-  link_options.agent_version = std::string(agent_version);
-  VaultLink link(*state, link_options, **outbox, keeper);
+  // Offline there is no vault: events stay in the outbox.
+  std::unique_ptr<VaultLink> link;
+  if (!*offline) {
+    VaultLinkOptions link_options;
+    link_options.heartbeat = std::chrono::seconds(config.heartbeat_seconds);
+    link_options.agent_version = std::string(agent_version);
+    link = std::make_unique<VaultLink>(state, link_options, **outbox, keeper);
+  }
 
   std::atomic<bool> stopping{false};
   std::vector<std::thread> threads;
   if (device_mode == "active") {
     threads.emplace_back(device_loop, std::ref(control), std::cref(keeper), uevents.get(), std::cref(stopping));
   }
-  threads.emplace_back([&link] { link.run(); });
+  if (link) threads.emplace_back([&link] { link->run(); });
 
-  const StatusSources sources{*state, keeper, link, **outbox, control, device_mode};
+  const StatusSources sources{.state = state,
+                              .policy = keeper,
+                              .link = link.get(),
+                              .outbox = **outbox,
+                              .devices = control,
+                              .device_mode = device_mode,
+                              .policy_file = *offline ? (*offline)->bundle.string() : std::string()};
   auto api = LocalApiServer::listen(config.socket, [&sources](std::string_view request, const Peer& peer) {
     return answer_local_request(sources, request, peer);
   });
@@ -139,8 +179,13 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
     spdlog::error("no local API: {}", api.error().message);
   }
 
-  spdlog::info("custos-agent {} running as {} ({}), policy version {}, device control {}", agent_version,
-               state->agent_name, state->department, keeper.version(), device_mode);
+  if (*offline) {
+    spdlog::info("custos-agent {} running offline ({}, policy file {}), policy version {}, device control {}",
+                 agent_version, state.department, (*offline)->bundle.string(), keeper.version(), device_mode);
+  } else {
+    spdlog::info("custos-agent {} running as {} ({}), policy version {}, device control {}", agent_version,
+                 state.agent_name, state.department, keeper.version(), device_mode);
+  }
   (void)sd_notify("READY=1\nSTATUS=enforcing policy version " + std::to_string(keeper.version()) +
                   ", device control " + device_mode);
 
@@ -149,7 +194,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   spdlog::info("stopping on signal {}; new USB devices stay unauthorized", signal_number);
   (void)sd_notify("STOPPING=1");
   stopping.store(true);
-  link.stop();
+  if (link) link->stop();
   if (api) (*api)->stop();
   for (auto& t : threads) t.join();
   return 0;

@@ -14,6 +14,7 @@
 #include "custos/agent/agent_daemon.hpp"
 #include "custos/agent/enrollment.hpp"
 #include "custos/agent/local_api.hpp"
+#include "custos/agent/offline_policy.hpp"
 #include "custos/agent/status_report.hpp"
 #include "custos/platform/secret.hpp"
 
@@ -95,10 +96,19 @@ int main(int argc, char** argv) {
     auto* run_cmd = app.add_subcommand("run", "run the agent (as the custos-agent service)");
     run_cmd->add_option("--config", config_file, "configuration file (default /etc/custos/agent.toml)");
     run_cmd->add_option("--state-dir", state_dir, "overrides state_dir of the configuration");
+    std::string policy_file, policy_key, department;
+    run_cmd->add_option("--policy-file", policy_file,
+                        "offline: enforce this signed policy bundle; no enrollment, no vault");
+    run_cmd->add_option("--policy-key", policy_key, "offline: the key it is signed with (ed25519:… or a file)");
+    run_cmd->add_option("--department", department, "offline: the department it must be for");
     run_cmd->callback([&] {
       action = [&]() -> int {
         auto config = config_for(config_file, state_dir);
         if (!config) return report(config.error(), "run");
+        if (!policy_file.empty()) config->policy_file = policy_file;
+        if (!policy_key.empty()) config->policy_key = policy_key;
+        if (!department.empty()) config->department = department;
+        if (auto offline = offline_policy(*config); !offline) return report(offline.error(), "run");
         set_up_logging(config->log_level);
         return run_daemon(*config, CUSTOS_VERSION);
       };

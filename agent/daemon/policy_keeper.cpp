@@ -49,7 +49,7 @@ Result<void> PolicyKeeper::load_cache() {
   return ok();
 }
 
-Result<bool> PolicyKeeper::offer(std::string_view signed_bundle) {
+Result<bool> PolicyKeeper::offer(std::string_view signed_bundle, std::string_view source) {
   const auto held_version = version();
   auto active = verify(signed_bundle, held_version == 0 ? std::nullopt : std::optional(held_version));
   if (!active) {
@@ -60,15 +60,16 @@ Result<bool> PolicyKeeper::offer(std::string_view signed_bundle) {
       if (same && same->info.version == held_version) return false;
     }
     events_.record("policy.refused", Severity::warning,
-                   {{"source", "vault"}, {"code", to_string(active.error().code)}, {"reason", active.error().message}});
-    spdlog::warn("refused a policy bundle from the vault: {}", active.error().describe());
+                   {{"source", source}, {"code", to_string(active.error().code)}, {"reason", active.error().message}});
+    spdlog::warn("refused a policy bundle from the {}: {}", source, active.error().describe());
     return fail(active.error());
   }
   CUSTOS_TRY_VOID(files::write_atomic(cache_, signed_bundle, 0600));
   const auto version = (*active)->version;
   install(std::move(*active));
   events_.record("policy.applied", Severity::info,
-                 {{"version", version}, {"previous_version", held_version}, {"department", department_}});
+                 {{"version", version}, {"previous_version", held_version}, {"department", department_},
+                  {"source", source}});
   spdlog::info("applied policy version {} (was {})", version, held_version);
   return true;
 }

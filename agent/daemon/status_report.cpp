@@ -9,7 +9,7 @@ namespace custos::agent {
 namespace json = boost::json;
 
 boost::json::object status_json(const StatusSources& sources) {
-  const auto link = sources.link.status();
+  const auto link = sources.link != nullptr ? sources.link->status() : LinkStatus{};
   json::array devices;
   for (const auto& d : sources.devices.snapshot()) {
     json::array interfaces;
@@ -35,7 +35,11 @@ boost::json::object status_json(const StatusSources& sources) {
   }
   json::value contact = nullptr;
   if (link.last_contact != 0) contact = json::value(format_rfc3339(link.last_contact));
-  return json::object{{"agent", sources.state.agent_name},
+  json::value policy_file = nullptr;
+  if (sources.link == nullptr) policy_file = json::value(sources.policy_file);
+  return json::object{{"mode", sources.link != nullptr ? "online" : "offline"},
+                      {"policy_file", std::move(policy_file)},
+                      {"agent", sources.state.agent_name},
                       {"department", sources.state.department},
                       {"server", sources.state.server},
                       {"policy_version", sources.policy.version()},
@@ -78,10 +82,14 @@ std::string format_status_text(const boost::json::object& status) {
   out += "agent:           " + text("agent") + " (department " + text("department") + ")\n";
   const bool reachable = status.if_contains("vault_reachable") != nullptr && status.at("vault_reachable").is_bool() &&
                          status.at("vault_reachable").as_bool();
-  out += "vault:           " + text("server") + (reachable ? " reachable" : " NOT reachable");
-  if (!text("last_contact").empty()) out += ", last contact " + text("last_contact");
-  if (!reachable && !text("last_error").empty()) out += " (" + text("last_error") + ")";
-  out += "\n";
+  if (text("mode") == "offline") {
+    out += "vault:           none (offline: policy from " + text("policy_file") + ")\n";
+  } else {
+    out += "vault:           " + text("server") + (reachable ? " reachable" : " NOT reachable");
+    if (!text("last_contact").empty()) out += ", last contact " + text("last_contact");
+    if (!reachable && !text("last_error").empty()) out += " (" + text("last_error") + ")";
+    out += "\n";
+  }
   const auto version = text("policy_version");
   const bool enforcing = text("device_control") == "active";
   std::string policy = "version " + version;

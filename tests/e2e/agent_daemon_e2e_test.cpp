@@ -6,7 +6,9 @@
 // the vault away events wait in the outbox, and after kill -9 of the agent
 // and a restart of both they arrive, each once, none missing; a revoked
 // agent is refused and keeps enforcing the last good policy; SIGTERM leaves
-// the root hubs' authorized_default at 0.
+// the root hubs' authorized_default at 0. And offline: `run --policy-file`
+// with no vault refuses bad settings (2) and bad bundles (1) before touching
+// a device, and enforces a good bundle.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -18,6 +20,10 @@
 #include <set>
 #include <thread>
 
+#include "custos/platform/signing.hpp"
+#include "custos/platform/timestamp.hpp"
+#include "custos/policy/bundle.hpp"
+#include "custos/policy/parser.hpp"
 #include "testing/fake_sysfs.hpp"
 #include "vault_harness.hpp"
 
@@ -229,6 +235,101 @@ TEST_F(AgentDaemonE2e, EnrollRunReportApplyPolicySurviveKillAndRevocation) {
   EXPECT_EQ(agent.kill(SIGTERM), 0) << agent.log();
   EXPECT_EQ(attribute(sysfs, "usb1", "authorized_default"), "0");
   EXPECT_EQ(attribute(sysfs, "usb2", "authorized_default"), "0");
+}
+
+}  // namespace
+}  // namespace custos::testing
+
+namespace custos::testing {
+namespace {
+
+// Offline: the binary with a policy bundle file and no vault, over the fake
+// sysfs tree. Refusals end it with their exit code before any device is
+// touched; an accepted file is enforced and reported as offline.
+struct AgentOfflineE2e : ::testing::Test {
+  void SetUp() override { ASSERT_TRUE(init_crypto()); }
+  void TearDown() override { std::filesystem::remove_all(home); }
+  FakeSysfs sysfs;
+  std::filesystem::path home = make_temp_dir("agent-offline");
+  std::filesystem::path socket = home / "agent.sock";
+  SigningKey key = SigningKey::generate();
+
+  std::filesystem::path write(const char* name, const std::string& text) {
+    std::ofstream(home / name) << text;
+    return home / name;
+  }
+  std::string bundle(const SigningKey& by, const char* department) {
+    auto parsed = policy::parse_policy("[departments.claims]\n"
+                                       "devices = ['allow with-interface 03:*:* label \"hid\"',\n"
+                                       "           'allow serial \"SN-0001\" label \"approved-stick\"']\n",
+                                       "offline.toml");
+    EXPECT_TRUE(parsed.ok) << parsed.format();
+    const auto now = now_seconds();
+    auto made = policy::make_signed_bundle(
+        *parsed.policy, {.department = department, .version = 3, .issued_at = now - 60, .expires_at = now + 600}, by);
+    EXPECT_TRUE(made) << made.error().describe();
+    return made ? *made : "";
+  }
+  std::vector<std::string> run_args(const std::vector<std::string>& offline) {
+    const auto config = write("agent.toml", "state_dir = \"" + (home / "state").string() + "\"\n" +
+                                                "socket = \"" + socket.string() + "\"\n" +
+                                                "sysfs_root = \"" + sysfs.sys().string() + "\"\n" +
+                                                "dev_root = \"" + sysfs.dev().string() + "\"\n" +
+                                                "mountinfo = \"" + sysfs.mountinfo().string() + "\"\n" +
+                                                "uevents = false\n");
+    std::vector<std::string> argv{(bin_dir() / "custos-agent").string(), "run", "--config", config.string()};
+    argv.insert(argv.end(), offline.begin(), offline.end());
+    return argv;
+  }
+};
+
+TEST_F(AgentOfflineE2e, RefusesBadFilesAndEnforcesAGoodOne) {
+  const auto good = write("claims.bundle", bundle(key, "claims"));
+  const auto pub = write("vault.pub", key.public_key().to_string() + "\n");
+  const auto other = write("other.pub", SigningKey::generate().public_key().to_string() + "\n");
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+  };
+  for (const auto& c : {Case{{"--policy-file", good.string(), "--department", "claims"}, 2},
+                        Case{{"--policy-file", good.string(), "--policy-key", pub.string()}, 2},
+                        Case{{"--policy-file", good.string(), "--policy-key", other.string(), "--department", "claims"}, 1},
+                        Case{{"--policy-file", good.string(), "--policy-key", pub.string(), "--department", "sales"}, 1},
+                        Case{{"--policy-file", (home / "absent").string(), "--policy-key", pub.string(), "--department",
+                              "claims"},
+                             1}}) {
+    auto refused = run_command(run_args(c.args));
+    EXPECT_EQ(refused.exit_code, c.exit_code) << refused.err;
+    // Nothing touched: the kernel's own default is still in place.
+    EXPECT_EQ(attribute(sysfs, "usb2", "authorized_default"), "1") << refused.err;
+  }
+
+  const auto argv = run_args({"--policy-file", good.string(), "--policy-key", key.public_key().to_string(),
+                              "--department", "claims"});
+  pid_t pid = spawn_process(argv, {}, (home / "agent.out").string(), home / "agent.log");
+  ASSERT_GT(pid, 0);
+  json::object status;
+  ASSERT_TRUE(eventually([&] {
+    auto shown = run_command({(bin_dir() / "custos-agent").string(), "status", "--socket", socket.string(),
+                              "--format", "json"});
+    if (shown.exit_code != 0) return false;
+    status = json::parse(shown.out).as_object();
+    return true;
+  })) << slurp(home / "agent.log");
+  EXPECT_EQ(status.at("mode"), "offline");
+  EXPECT_EQ(status.at("policy_file"), json::value(good.string()));
+  EXPECT_EQ(status.at("department"), "claims");
+  EXPECT_EQ(status.at("policy_version").to_number<std::int64_t>(), 3);
+  EXPECT_EQ(attribute(sysfs, "usb2", "authorized_default"), "0");
+  EXPECT_EQ(attribute(sysfs, "2-1", "authorized"), "1");
+  EXPECT_EQ(attribute(sysfs, "1-2:1.0", "authorized"), "1");
+  EXPECT_EQ(attribute(sysfs, "1-2:1.1", "authorized"), "0");
+  auto text = run_command({(bin_dir() / "custos-agent").string(), "status", "--socket", socket.string()});
+  EXPECT_NE(text.out.find("offline: policy from " + good.string()), std::string::npos) << text.out;
+  ::kill(pid, SIGTERM);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) << slurp(home / "agent.log");
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ std::vector<std::string> device_options(const UsbDevice& device) {
     case UsbDevice::Kind::cdrom:
       // A bare usb-bot carrying a scsi-cd: the drive QEMU's usb-storage
       // would make is a disk, not a CD-ROM drive.
-      return {"usb-bot," + at, "scsi-cd,bus=" + device.id + ".0,drive=" + device.id + "-drive,id=" + device.id + "-cd"};
+      return {"usb-bot," + at + (device.serial.empty() ? "" : ",serial=" + device.serial), "scsi-cd,bus=" + device.id + ".0,drive=" + device.id + "-drive,id=" + device.id + "-cd"};
     case UsbDevice::Kind::keyboard:
       return {"usb-kbd," + at};
   }
@@ -110,8 +110,8 @@ std::vector<std::string> device_options(const UsbDevice& device) {
 UsbDevice UsbDevice::stick(std::string id, std::filesystem::path image, int port, std::string serial) {
   return {Kind::stick, std::move(id), port, std::move(image), std::move(serial)};
 }
-UsbDevice UsbDevice::cdrom(std::string id, std::filesystem::path iso, int port) {
-  return {Kind::cdrom, std::move(id), port, std::move(iso), ""};
+UsbDevice UsbDevice::cdrom(std::string id, std::filesystem::path iso, int port, std::string serial) {
+  return {Kind::cdrom, std::move(id), port, std::move(iso), std::move(serial)};
 }
 UsbDevice UsbDevice::keyboard(std::string id, int port) { return {Kind::keyboard, std::move(id), port, {}, ""}; }
 

@@ -57,8 +57,9 @@ struct UsbDevice {
   // iSerialNumber, visible in the guest even before authorization.
   static UsbDevice stick(std::string id, std::filesystem::path image, int port, std::string serial);
   // A CD drive (usb-bot with a scsi-cd, SCSI type 5) with `iso` inserted.
-  // At the USB level it is identical to a stick (08/06/50).
-  static UsbDevice cdrom(std::string id, std::filesystem::path iso, int port);
+  // At the USB level it is identical to a stick (08/06/50), down to the
+  // serial when one is given (QEMU's own otherwise).
+  static UsbDevice cdrom(std::string id, std::filesystem::path iso, int port, std::string serial = "");
   // A keyboard (0627:0001, interface 03/01/01).
   static UsbDevice keyboard(std::string id, int port);
 
@@ -66,7 +67,7 @@ struct UsbDevice {
   std::string id;               // QEMU device id, for unplug()
   int port = 1;                 // 1..8
   std::filesystem::path image;  // stick and cdrom
-  std::string serial;           // stick
+  std::string serial;           // stick and cdrom
 };
 
 struct QemuGuestOptions {
@@ -111,8 +112,9 @@ class QemuGuest {
                           const std::string& serial) {
     return plug(UsbDevice::stick(id, image, port, serial));
   }
-  Result<void> plug_cdrom(const std::string& id, const std::filesystem::path& iso, int port) {
-    return plug(UsbDevice::cdrom(id, iso, port));
+  Result<void> plug_cdrom(const std::string& id, const std::filesystem::path& iso, int port,
+                          const std::string& serial = "") {
+    return plug(UsbDevice::cdrom(id, iso, port, serial));
   }
   Result<void> plug_keyboard(const std::string& id, int port) { return plug(UsbDevice::keyboard(id, port)); }
   // Pulls a plugged device out (its backing drive goes with it).

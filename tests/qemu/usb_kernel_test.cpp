@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "guest_image.hpp"
+#include "guest_test.hpp"
 #include "host_tools.hpp"
 #include "qemu_guest.hpp"
 
@@ -17,13 +18,6 @@ namespace {
 
 using std::chrono::seconds;
 
-// Ends the test when a call of the rig fails, with the rig's message.
-#define ASSERT_OK(expr)                                \
-  do {                                                 \
-    const auto ok_result_ = (expr);                    \
-    ASSERT_TRUE(ok_result_) << ok_result_.error().describe(); \
-  } while (false)
-
 // Every byte value, to check that files come back from the guest exactly.
 std::string all_bytes() {
   std::string bytes;
@@ -31,13 +25,6 @@ std::string all_bytes() {
     for (int b = 0; b < 256; ++b) bytes.push_back(static_cast<char>(b));
   }
   return bytes;
-}
-
-// Reports as "key=value" lines, for failure messages.
-std::string dump(QemuGuest& guest) {
-  std::string out;
-  for (const auto& [key, value] : guest.reports()) out += key + "=" + value + "\n";
-  return out;
 }
 
 TEST(UsbKernelTest, UnauthorizedDevicesStayInertUntilAuthorized) {
@@ -69,11 +56,7 @@ TEST(UsbKernelTest, UnauthorizedDevicesStayInertUntilAuthorized) {
 
   // Boot and module loading take ~8 s under emulation on this kind of
   // machine; the generous limits are for a machine busy with other builds.
-  auto step = [&](const char* mark) {
-    auto reached = guest.wait_for(mark, seconds(60));
-    EXPECT_TRUE(reached) << reached.error().describe() << "\nreports so far:\n" << dump(guest);
-    return reached.has_value();
-  };
+  const auto step = [&](const char* mark) { return reached(guest, mark, seconds(60)); };
   ASSERT_TRUE(step("plug-stick"));
   ASSERT_OK(guest.plug_stick("stick", stick, 1, "CUSTOS-BLOCK-0001"));
   ASSERT_TRUE(step("plug-allowed-stick"));
@@ -89,7 +72,7 @@ TEST(UsbKernelTest, UnauthorizedDevicesStayInertUntilAuthorized) {
   auto exit_code = guest.wait_exit(seconds(60));
   ASSERT_TRUE(exit_code) << exit_code.error().describe();
   EXPECT_EQ(*exit_code, 0) << "the scenario failed: " << guest.report("error").value_or("(no error reported)")
-                           << "\nreports:\n" << dump(guest);
+                           << "\nreports:\n" << reports_text(guest);
   EXPECT_EQ(guest.report("error"), std::nullopt);
 
   auto report = [&](const char* key) { return guest.report(key).value_or("(not reported)"); };

@@ -80,3 +80,13 @@ usb_ancestor() {
   done
   [ -f "$d/idVendor" ] && echo "$d"
 }
+
+# mount_mode DEV: "ro" or "rw", how DEV (e.g. /dev/sda) is mounted now.
+mount_mode() {
+  awk -v d="$1" '$1 == d {split($4, o, ","); print o[1]}' /proc/mounts
+}
+
+# try_write FILE: writes a line to FILE and prints "succeeded" or "failed".
+try_write() {
+  if echo written >"$1" 2>/dev/null; then echo succeeded; else echo failed; fi
+}

@@ -67,9 +67,9 @@ report stick.blkroset "$(guest-blkro /dev/$disk 2>&1)"
 report stick.getro "$(blockdev --getro /dev/$disk)"
 mkdir -p /mnt/stick
 mount -t vfat /dev/$disk /mnt/stick 2>/dev/null || fail "cannot mount /dev/$disk"
-report stick.mount_options "$(awk -v d=/dev/$disk '$1 == d {split($4, o, ","); print o[1]}' /proc/mounts)"
+report stick.mount_options "$(mount_mode /dev/$disk)"
 report stick.read "$(cat /mnt/stick/HELLO.TXT)"
-if echo written >/mnt/stick/NEW.TXT 2>/dev/null; then report stick.write succeeded; else report stick.write failed; fi
+report stick.write "$(try_write /mnt/stick/NEW.TXT)"
 cp /mnt/stick/BYTES.BIN /outbox/bytes.bin
 umount /mnt/stick
 

@@ -47,6 +47,12 @@ struct AgentConfig {
   std::int64_t heartbeat_seconds = 0;
   // trace, debug, info, warn or error.
   std::string log_level = "info";
+  // Offline mode (offline_policy.hpp): a signed policy bundle file enforced
+  // without enrollment or vault. Empty: online. When set, policy_key (the
+  // key text "ed25519:…" or a file holding it) and department are required.
+  std::filesystem::path policy_file{};
+  std::string policy_key{};
+  std::string department{};
 };
 
 // Reads `file`. When it does not exist: the defaults if `optional`, else

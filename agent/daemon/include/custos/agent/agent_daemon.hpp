@@ -8,6 +8,10 @@
 //   the local API on its thread (status),
 // and tells systemd it is ready (sd_notify). On stop the threads are joined;
 // the root hubs' authorized_default stays 0.
+//
+// Offline (config.policy_file set, offline_policy.hpp) there is no enrolled
+// state and no vault link: the policy file is applied before device control
+// starts, and a refused file stops the agent before it touches a device.
 #pragma once
 
 #include <string_view>
@@ -17,7 +21,8 @@
 namespace custos::agent {
 
 // The process's exit code: 0 after a clean stop, 1 when it cannot run (not
-// enrolled, the state folder or outbox unusable).
+// enrolled, the state folder or outbox unusable, the offline policy file
+// refused), 2 for incomplete offline settings.
 int run_daemon(const AgentConfig& config, std::string_view agent_version);
 
 }  // namespace custos::agent

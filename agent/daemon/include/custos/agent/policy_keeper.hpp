@@ -46,10 +46,11 @@ class PolicyKeeper {
   // then fails secure until the vault sends a good one).
   Result<void> load_cache();
 
-  // A bundle from the vault. true: applied and cached; false: the version
-  // held already (nothing to do). An Error: refused (recorded as an event),
-  // the held policy stays in force.
-  Result<bool> offer(std::string_view signed_bundle);
+  // A bundle from the vault (or, offline, from a file: `source` names it in
+  // the events). true: applied and cached; false: the version held already
+  // (nothing to do). An Error: refused (recorded as an event), the held
+  // policy stays in force.
+  Result<bool> offer(std::string_view signed_bundle, std::string_view source = "vault");
 
   std::shared_ptr<const ActivePolicy> current() const;
   std::uint64_t version() const;  // 0 when none

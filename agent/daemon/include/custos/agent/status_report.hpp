@@ -24,10 +24,11 @@ namespace custos::agent {
 struct StatusSources {
   const AgentState& state;
   const PolicyKeeper& policy;
-  const VaultLink& link;
+  const VaultLink* link;  // nullptr offline: no vault, a policy file
   const Outbox& outbox;
   const DeviceControl& devices;
   std::string device_mode;  // "active", "idle" (no USB bus) or "off"
+  std::string policy_file{};  // offline: the bundle file enforced
 };
 
 boost::json::object status_json(const StatusSources& sources);
