@@ -22,6 +22,7 @@
 #include "custos/vault/http_server.hpp"
 #include "custos/vault/sqlite_store.hpp"
 #include "custos/vault/tls_identity.hpp"
+#include "custos/vault/vault_config.hpp"
 #include "custos/vault/vault_backup.hpp"
 #include "custos/vault/vault_home.hpp"
 
@@ -249,6 +250,9 @@ int main(int argc, char** argv) {
     auto* fingerprint = app.add_subcommand("fingerprint", "Print the TLS certificate's SHA-256 fingerprint");
     fingerprint->add_option("--data-dir", data_dir, "The vault's data folder")->required();
 
+    auto* default_config = app.add_subcommand("default-config",
+                                              "Print vault.toml with every key, commented out at its default");
+
     std::filesystem::path backup_out, restore_file, keys_from;
     auto* backup = app.add_subcommand("backup", "Write an encrypted, consistent backup of the store while it serves");
     backup->add_option("--data-dir", data_dir, "The vault's data folder")->required();
@@ -270,6 +274,10 @@ int main(int argc, char** argv) {
     if (init->parsed()) return run_init(data_dir, admin, department);
     if (serve->parsed()) return run_serve(data_dir, config_file, listen, log_level, port_file);
     if (fingerprint->parsed()) return run_fingerprint(data_dir);
+    if (default_config->parsed()) {
+      std::fputs(default_vault_toml().c_str(), stdout);
+      return kExitOk;
+    }
     if (backup->parsed()) return run_backup(data_dir, backup_out);
     if (restore->parsed()) return run_restore(restore_file, data_dir, keys_from);
     return kExitUsage;
