@@ -87,16 +87,29 @@ eventually() {
     "$@"
 }
 
-step "packages: this version and a higher one"
-"$src/installer/build-packages.sh" "$build" "$work/v1" >/dev/null
-v1=$(dpkg-deb -f "$work"/v1/custos-vault_*.deb Version)
-v2="$v1+upgradetest1"
-"$src/installer/build-packages.sh" "$build" "$work/v2" "$v2" >/dev/null
+if [ -n "${CUSTOS_PREVIOUS_PACKAGES:-}" ]; then
+    # The upgrade from a real earlier release (its three .deb files in that
+    # folder): its store, enrollment and outbox must survive this build's
+    # programs, migrations included.
+    step "packages: the previous release from $CUSTOS_PREVIOUS_PACKAGES, and this build"
+    mkdir -p "$work/v1"
+    cp "$CUSTOS_PREVIOUS_PACKAGES"/custos-vault_*.deb "$CUSTOS_PREVIOUS_PACKAGES"/custos-agent_*.deb \
+        "$CUSTOS_PREVIOUS_PACKAGES"/custos_*.deb "$work/v1/"
+    v1=$(dpkg-deb -f "$work"/v1/custos-vault_*.deb Version)
+    "$src/installer/build-packages.sh" "$build" "$work/v2" >/dev/null
+    v2=$(dpkg-deb -f "$work"/v2/custos-vault_*.deb Version)
+else
+    step "packages: this version and a higher one"
+    "$src/installer/build-packages.sh" "$build" "$work/v1" >/dev/null
+    v1=$(dpkg-deb -f "$work"/v1/custos-vault_*.deb Version)
+    v2="$v1+upgradetest1"
+    "$src/installer/build-packages.sh" "$build" "$work/v2" "$v2" >/dev/null
+fi
 dpkg --compare-versions "$v2" gt "$v1" || fail "$v2 is not higher than $v1"
 ls "$work"/v1/*.deb | grep -c '\.deb$' | grep -qx 3 || fail "expected three packages"
 
 step "lintian"
-runuser -u nobody -- env HOME=/nonexistent lintian --fail-on error,warning "$work"/v1/*.deb || fail "lintian reports errors or warnings"
+runuser -u nobody -- env HOME=/nonexistent lintian --fail-on error,warning "$work"/v2/*.deb || fail "lintian reports errors or warnings"
 
 step "install $v1"
 dpkg -i "$work"/v1/*.deb >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i"; }
