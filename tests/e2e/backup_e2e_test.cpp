@@ -214,6 +214,8 @@ TEST_F(BackupE2e, AnotherVaultsKeysOpenNothing) {
   EXPECT_NE(restored.err.find("crypto"), std::string::npos) << restored.err;
   EXPECT_FALSE(fs::exists(target / "vault.db"));
   EXPECT_TRUE(fs::is_empty(target / "blobs"));
+  EXPECT_FALSE(fs::exists(target / "keys" / "vault.key"));  // the wrong keys are not left either
+  EXPECT_FALSE(fs::exists(target / "tls" / "key.pem"));
 }
 
 }  // namespace

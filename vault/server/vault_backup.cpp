@@ -199,8 +199,8 @@ Result<BackupSummary> backup_vault(const VaultPaths& paths, const fs::path& out)
 namespace {
 
 // Copies the backed-up keys (and TLS identity, configuration) into the
-// target; refuses to overwrite any.
-Result<void> copy_keys(const fs::path& from, const VaultPaths& target) {
+// target, adding each file made to `made`; refuses to overwrite any.
+Result<void> copy_keys(const fs::path& from, const VaultPaths& target, std::vector<fs::path>& made) {
   std::error_code ec;
   if (!fs::exists(from / "keys" / "vault.key", ec)) {
     return fail(ErrorCode::not_found, "no keys/vault.key in " + from.string());
@@ -217,11 +217,13 @@ Result<void> copy_keys(const fs::path& from, const VaultPaths& target) {
         auto text = files::read_text(entry.path());
         if (!text) return fail(text.error());
         CUSTOS_TRY_VOID(files::write_atomic(dest, *text, 0644));
+        made.push_back(dest);
       } else {
         // Refuses a key file that group or others could read.
         auto secret = files::read_secret(entry.path());
         if (!secret) return fail(secret.error());
         CUSTOS_TRY_VOID(files::write_atomic(dest, secret->unsafe_bytes(), 0600));
+        made.push_back(dest);
       }
     }
     if (ec) return fail(ErrorCode::io, "cannot list " + (from / folder).string() + ": " + ec.message());
@@ -230,6 +232,7 @@ Result<void> copy_keys(const fs::path& from, const VaultPaths& target) {
     auto text = files::read_text(from / "vault.toml");
     if (!text) return fail(text.error());
     CUSTOS_TRY_VOID(files::write_atomic(target.config(), *text, 0600));
+    made.push_back(target.config());
   }
   return ok();
 }
@@ -260,23 +263,27 @@ Result<RestoreSummary> restore_vault(const fs::path& file, const VaultPaths& tar
   Fd in{::open(file.c_str(), O_RDONLY | O_CLOEXEC)};
   if (in.fd < 0) return fail(os_error("cannot open", file, errno));
   CUSTOS_TRY_VOID(files::make_private_dir(target.data_dir));
+  std::vector<fs::path> written;  // removed again if anything fails
+  auto undo = [&](Error error) -> Result<RestoreSummary> {
+    for (const auto& path : written) fs::remove(path, ec);
+    return fail(std::move(error));
+  };
   if (!keys_from.empty()) {
     if (fs::exists(target.vault_key(), ec)) {
       return fail(ErrorCode::already_exists, target.vault_key().string() + " exists; give --keys-from or keys/, not both");
     }
-    CUSTOS_TRY_VOID(copy_keys(keys_from, target));
+    if (auto copied = copy_keys(keys_from, target, written); !copied) return undo(copied.error());
   } else if (!fs::exists(target.vault_key(), ec)) {
     return fail(ErrorCode::not_found, "the backup opens only with its vault's keys: put the key backup in " +
                                           (target.data_dir / "keys").string() + " or give --keys-from");
   }
   auto key = backup_key_of(target.vault_key());
-  if (!key) return fail(key.error());
-  CUSTOS_TRY_VOID(files::make_private_dir(target.blobs()));
+  if (!key) return undo(key.error());
+  if (auto made = files::make_private_dir(target.blobs()); !made) return undo(made.error());
   // Leftovers of another store would be taken for this one's.
   for (const char* suffix : {"-wal", "-shm"}) fs::remove(target.store().string() + suffix, ec);
 
   const fs::path temp_db = target.store().string() + ".restoring";
-  std::vector<fs::path> written;  // removed again if anything fails
   RestoreSummary summary;
   std::unique_ptr<Fd> out;
   fs::path out_path;
@@ -318,8 +325,7 @@ Result<RestoreSummary> restore_vault(const fs::path& file, const VaultPaths& tar
   }();
   if (!restored) {
     out.reset();
-    for (const auto& path : written) fs::remove(path, ec);
-    return fail(restored.error());
+    return undo(restored.error());
   }
   return summary;
 }

@@ -41,7 +41,8 @@ struct RestoreSummary {
 // Restores `file` into `target` (created, 0700), which must hold no store.
 // Its keys come from `keys_from` (a folder holding the backed-up keys/ and,
 // if present, tls/ and vault.toml) or, when that is empty, are already in
-// target/keys. On any failure nothing restored is left behind.
+// target/keys. On any failure nothing it wrote is left behind (keys copied
+// from `keys_from` included).
 Result<RestoreSummary> restore_vault(const std::filesystem::path& file, const VaultPaths& target,
                                      const std::filesystem::path& keys_from);
 
