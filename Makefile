@@ -4,6 +4,8 @@
 #               under ./var (once) and serve it on 127.0.0.1:8443
 #   make test   install, build (release and ASan/UBSan), run every test
 #   make bench  run the benchmarks and print their figures
+#   make package  build the Debian packages (custos-vault, custos-agent, custos)
+#               into $(BUILD)/packages; docs/install.md
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -16,7 +18,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: run test bench deps build build-asan build-fuzz fuzz clean
+.PHONY: run test bench deps build build-asan build-fuzz fuzz package clean
 
 deps:
 	@installer/install-deps.sh installer/packages.txt
@@ -54,6 +56,9 @@ test: build build-asan build-fuzz
 
 bench: build
 	@bench/run.sh $(BUILD)
+
+package: build
+	@installer/build-packages.sh $(BUILD) $(BUILD)/packages
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

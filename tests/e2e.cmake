@@ -14,6 +14,9 @@ custos_test(NAME destruction_e2e_test SOURCES e2e/destruction_e2e_test.cpp DEPS 
 custos_test(NAME audit_log_e2e_test SOURCES e2e/audit_log_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 custos_test(NAME register_e2e_test SOURCES e2e/register_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 custos_test(NAME records_e2e_test SOURCES e2e/records_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+custos_test(NAME agent_rollout_e2e_test SOURCES e2e/agent_rollout_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+add_dependencies(agent_rollout_e2e_test custos-agent)
+custos_test(NAME backup_e2e_test SOURCES e2e/backup_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 custos_test(NAME agent_vault_e2e_test SOURCES e2e/agent_vault_e2e_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 # The agent daemon over a fake sysfs tree (the one platform/device's tests use).
 custos_test(NAME agent_daemon_e2e_test
@@ -22,7 +25,8 @@ custos_test(NAME agent_daemon_e2e_test
 target_include_directories(agent_daemon_e2e_test PRIVATE ${PROJECT_SOURCE_DIR}/platform/device)
 add_dependencies(agent_daemon_e2e_test custos-agent)
 foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offline_cli_test destruction_e2e_test
-        audit_log_e2e_test register_e2e_test records_e2e_test agent_vault_e2e_test agent_daemon_e2e_test)
+        audit_log_e2e_test register_e2e_test records_e2e_test agent_vault_e2e_test agent_daemon_e2e_test
+        backup_e2e_test agent_rollout_e2e_test)
   add_dependencies(${t} custos custos-vault)
 endforeach()
 # `make run` itself: installer/dev-run.sh over the built programs.

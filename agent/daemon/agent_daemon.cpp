@@ -15,6 +15,7 @@
 #include "custos/agent/policy_keeper.hpp"
 #include "custos/agent/sd_notify.hpp"
 #include "custos/agent/status_report.hpp"
+#include "custos/agent/stop_notice.hpp"
 #include "custos/agent/vault_link.hpp"
 #include "custos/device/linux.hpp"
 #include "custos/platform/files.hpp"
@@ -193,6 +194,8 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   sigwait(&signals, &signal_number);
   spdlog::info("stopping on signal {}; new USB devices stay unauthorized", signal_number);
   (void)sd_notify("STOPPING=1");
+  // Offline there is no vault to wait for: the event stays in the outbox.
+  announce_stop(config, **outbox, signal_number, *offline ? std::chrono::seconds(0) : std::chrono::seconds(5));
   stopping.store(true);
   if (link) link->stop();
   if (api) (*api)->stop();

@@ -12,6 +12,8 @@
 
 #include "custos/agent/agent_config.hpp"
 #include "custos/agent/agent_daemon.hpp"
+#include "custos/agent/agent_state.hpp"
+#include "custos/agent/enroll_file.hpp"
 #include "custos/agent/enrollment.hpp"
 #include "custos/agent/local_api.hpp"
 #include "custos/agent/offline_policy.hpp"
@@ -56,6 +58,26 @@ void set_up_logging(const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
+// `enroll --from-file`: run before every start of the service, so it is
+// quiet when there is nothing to do.
+int enroll_with_file(const std::filesystem::path& file, const AgentConfig& config) {
+  auto outcome = enroll_from_file(file, config);
+  if (!outcome) return report(outcome.error(), "enroll");
+  switch (*outcome) {
+    case EnrollFileOutcome::absent: break;
+    case EnrollFileOutcome::already_enrolled:
+      std::printf("already enrolled; deleted the unused %s\n", file.c_str());
+      break;
+    case EnrollFileOutcome::enrolled: {
+      auto state = load_state(config.state_dir);
+      std::printf("enrolled as %s (department %s) with %s, which is deleted\n",
+                  state ? state->agent_name.c_str() : "?", state ? state->department.c_str() : "?", file.c_str());
+      break;
+    }
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,16 +91,30 @@ int main(int argc, char** argv) {
 
     std::string config_file, state_dir;
     auto* enroll_cmd = app.add_subcommand("enroll", "enroll this workstation with a token from an IT engineer");
-    std::string server, fingerprint, token;
-    enroll_cmd->add_option("--server", server, "the vault's address, https://HOST:PORT")->required();
-    enroll_cmd->add_option("--fingerprint", fingerprint, "the vault certificate's SHA256:… fingerprint")->required();
-    enroll_cmd->add_option("--token", token, "the enrollment token (cet_…)")->required();
+    std::string server, fingerprint, token, enroll_file;
+    enroll_cmd->add_option("--server", server, "the vault's address, https://HOST:PORT");
+    enroll_cmd->add_option("--fingerprint", fingerprint, "the vault certificate's SHA256:… fingerprint");
+    enroll_cmd->add_option("--token", token, "the enrollment token (cet_…)");
+    enroll_cmd->add_option("--from-file", enroll_file,
+                           "unattended: server, fingerprint and token from this file (e.g. " +
+                               std::string(kDefaultEnrollFile) + "), deleted once used; absent: nothing to do");
     enroll_cmd->add_option("--state-dir", state_dir, "where the agent keeps its state (default from the config)");
     enroll_cmd->add_option("--config", config_file, "configuration file (default /etc/custos/agent.toml)");
     enroll_cmd->callback([&] {
       action = [&]() -> int {
         auto config = config_for(config_file, state_dir);
         if (!config) return report(config.error(), "enroll");
+        if (!enroll_file.empty()) {
+          if (!server.empty() || !fingerprint.empty() || !token.empty()) {
+            return report(Error{ErrorCode::invalid_argument, "--from-file replaces --server, --fingerprint and --token"},
+                          "enroll");
+          }
+          return enroll_with_file(enroll_file, *config);
+        }
+        if (server.empty() || fingerprint.empty() || token.empty()) {
+          return report(Error{ErrorCode::invalid_argument, "give --server, --fingerprint and --token, or --from-file"},
+                        "enroll");
+        }
         EnrollRequest request{.server = server,
                               .fingerprint = fingerprint,
                               .token = Secret::from_string(token),

@@ -1,6 +1,6 @@
 // custos-vault: `init` a vault's data folder, `serve` it over HTTPS, print
-// its `fingerprint`. main() wires parts together; each part lives in the
-// server library.
+// its `fingerprint`, `backup` its store while it serves and `restore` one.
+// main() wires parts together; each part lives in the server library.
 #include <condition_variable>
 #include <mutex>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -22,6 +22,8 @@
 #include "custos/vault/http_server.hpp"
 #include "custos/vault/sqlite_store.hpp"
 #include "custos/vault/tls_identity.hpp"
+#include "custos/vault/vault_config.hpp"
+#include "custos/vault/vault_backup.hpp"
 #include "custos/vault/vault_home.hpp"
 
 namespace {
@@ -63,6 +65,30 @@ int run_fingerprint(const std::filesystem::path& data_dir) {
   auto fingerprint = certificate_fingerprint(VaultPaths{data_dir}.tls_cert());
   if (!fingerprint) return report(fingerprint.error());
   std::printf("%s\n", fingerprint->c_str());
+  return kExitOk;
+}
+
+int run_backup(const std::filesystem::path& data_dir, const std::filesystem::path& out) {
+  auto summary = backup_vault(VaultPaths{data_dir}, out);
+  if (!summary) return report(summary.error());
+  std::printf("backup written to %s: store %llu bytes, %llu document file(s), %llu bytes\n", out.c_str(),
+              static_cast<unsigned long long>(summary->database_bytes), static_cast<unsigned long long>(summary->blobs),
+              static_cast<unsigned long long>(summary->blob_bytes));
+  for (const auto id : summary->missing) {
+    std::fprintf(stderr, "custos-vault: document %lld was destroyed while the backup ran; restored, it answers corrupt\n",
+                 static_cast<long long>(id));
+  }
+  std::printf("the backup opens only with this vault's keys/: back them up separately (docs/install.md)\n");
+  return kExitOk;
+}
+
+int run_restore(const std::filesystem::path& file, const std::filesystem::path& data_dir,
+                const std::filesystem::path& keys_from) {
+  auto summary = restore_vault(file, VaultPaths{data_dir}, keys_from);
+  if (!summary) return report(summary.error());
+  std::printf("restored into %s: store %llu bytes, %llu document file(s)\n", data_dir.c_str(),
+              static_cast<unsigned long long>(summary->database_bytes), static_cast<unsigned long long>(summary->blobs));
+  std::printf("the audit log is rolled back to the backup: tell the auditors (docs/install.md)\n");
   return kExitOk;
 }
 
@@ -224,6 +250,21 @@ int main(int argc, char** argv) {
     auto* fingerprint = app.add_subcommand("fingerprint", "Print the TLS certificate's SHA-256 fingerprint");
     fingerprint->add_option("--data-dir", data_dir, "The vault's data folder")->required();
 
+    auto* default_config = app.add_subcommand("default-config",
+                                              "Print vault.toml with every key, commented out at its default");
+
+    std::filesystem::path backup_out, restore_file, keys_from;
+    auto* backup = app.add_subcommand("backup", "Write an encrypted, consistent backup of the store while it serves");
+    backup->add_option("--data-dir", data_dir, "The vault's data folder")->required();
+    backup->add_option("--out", backup_out, "The backup file to create (mode 0600; never replaced)")->required();
+    backup->footer("The keys are not in the backup: back up DATA_DIR/keys separately (docs/install.md).");
+
+    auto* restore = app.add_subcommand("restore", "Restore a backup into a new data folder");
+    restore->add_option("FILE", restore_file, "The backup file")->required();
+    restore->add_option("--data-dir", data_dir, "The new data folder (must hold no store)")->required();
+    restore->add_option("--keys-from", keys_from,
+                        "A folder with the backed-up keys/ (and tls/, vault.toml); default: DATA_DIR/keys is in place");
+
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -233,6 +274,12 @@ int main(int argc, char** argv) {
     if (init->parsed()) return run_init(data_dir, admin, department);
     if (serve->parsed()) return run_serve(data_dir, config_file, listen, log_level, port_file);
     if (fingerprint->parsed()) return run_fingerprint(data_dir);
+    if (default_config->parsed()) {
+      std::fputs(default_vault_toml().c_str(), stdout);
+      return kExitOk;
+    }
+    if (backup->parsed()) return run_backup(data_dir, backup_out);
+    if (restore->parsed()) return run_restore(restore_file, data_dir, keys_from);
     return kExitUsage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "custos-vault: internal error: %s\n", e.what());
