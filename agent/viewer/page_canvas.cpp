@@ -1,0 +1,70 @@
+#include "page_canvas.hpp"
+
+#include <pango/pangocairo.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace custos::viewer {
+namespace {
+
+cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<LockedBuffer*>(closure)->append({data, length});
+  return CAIRO_STATUS_SUCCESS;
+}
+
+}  // namespace
+
+double clamp_zoom(double zoom) noexcept {
+  if (!std::isfinite(zoom)) return 1.0;
+  return std::clamp(zoom, 0.25, 4.0);
+}
+
+std::string watermark_line(const Watermark& watermark) {
+  return watermark.viewer + " · " + watermark.workstation + " · " + watermark.time + " · " + watermark.trace;
+}
+
+Result<PageImage> finish_page(cairo_surface_t* surface, const Watermark& watermark, double zoom) {
+  const int width = cairo_image_surface_get_width(surface);
+  const int height = cairo_image_surface_get_height(surface);
+  cairo_t* cr = cairo_create(surface);
+  PangoLayout* layout = pango_cairo_create_layout(cr);
+  PangoFontDescription* font = pango_font_description_from_string(kSansFamilies);
+  pango_font_description_set_absolute_size(font, 13.0 * zoom * PANGO_SCALE);
+  pango_layout_set_font_description(layout, font);
+  pango_font_description_free(font);
+  const auto line = watermark_line(watermark);
+  pango_layout_set_text(layout, line.c_str(), static_cast<int>(line.size()));
+  int text_w = 0, text_h = 0;
+  pango_layout_get_pixel_size(layout, &text_w, &text_h);
+  // Faint enough to read through, dark enough to survive a photograph; the
+  // tiles overlap the page's edges so that no crop removes them all.
+  cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.16);
+  const double step_x = text_w + 80.0 * zoom;
+  const double step_y = 150.0 * zoom;
+  const double diagonal = std::hypot(width, height);
+  cairo_translate(cr, width / 2.0, height / 2.0);
+  cairo_rotate(cr, -std::numbers::pi / 6);
+  int row = 0;
+  for (double y = -diagonal / 2; y < diagonal / 2; y += step_y, ++row) {
+    const double shift = (row % 2) * step_x / 2;
+    for (double x = -diagonal / 2 - shift; x < diagonal / 2; x += step_x) {
+      cairo_move_to(cr, x, y);
+      pango_cairo_show_layout(cr, layout);
+    }
+  }
+  g_object_unref(layout);
+  cairo_destroy(cr);
+  cairo_surface_flush(surface);
+
+  PageImage page;
+  page.width = width;
+  page.height = height;
+  if (cairo_surface_write_to_png_stream(surface, append_png, &page.png) != CAIRO_STATUS_SUCCESS) {
+    return fail(ErrorCode::internal, "the page could not be encoded as PNG");
+  }
+  return page;
+}
+
+}  // namespace custos::viewer
