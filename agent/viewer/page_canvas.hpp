@@ -25,7 +25,4 @@ inline constexpr const char* kSansFamilies = "Noto Sans CJK SC,WenQuanYi Zen Hei
 inline constexpr const char* kMonoFamilies =
     "Noto Sans Mono CJK SC,WenQuanYi Zen Hei Mono,Droid Sans Fallback,monospace";
 
-// 0.25–4, a zoom out of range is pulled in rather than refused.
-double clamp_zoom(double zoom) noexcept;
-
 }  // namespace custos::viewer

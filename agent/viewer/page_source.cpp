@@ -33,4 +33,14 @@ Result<std::unique_ptr<PageSource>> open_page_source(const LockedBuffer& content
   return fail(ErrorCode::invalid_argument, "files of type '" + type + "' cannot be viewed (PDF, text and CSV can)");
 }
 
+Result<OpenDocument> open_document(LockedBuffer content, std::string_view content_type, std::string_view filename,
+                                   Watermark watermark) {
+  OpenDocument document;
+  document.content = std::make_unique<LockedBuffer>(std::move(content));
+  auto pages = open_page_source(*document.content, content_type, filename, std::move(watermark));
+  if (!pages) return fail(pages.error());
+  document.pages = std::move(*pages);
+  return document;
+}
+
 }  // namespace custos::viewer

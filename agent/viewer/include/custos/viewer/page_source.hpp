@@ -43,6 +43,9 @@ struct RenderOptions {
   double zoom = 1.0;
 };
 
+// 0.25–4: a zoom out of range (or not a number) is pulled in, not refused.
+double clamp_zoom(double zoom) noexcept;
+
 struct PageImage {
   LockedBuffer png;
   int width = 0;
@@ -61,6 +64,17 @@ class PageSource {
   // "pdf", "text" or "csv".
   virtual std::string_view kind() const = 0;
 };
+
+// A document held for viewing: its plaintext and the page source reading
+// it. `pages` is declared last so that it goes first.
+struct OpenDocument {
+  std::unique_ptr<LockedBuffer> content;
+  std::unique_ptr<PageSource> pages;
+};
+
+// Takes `content` and opens it (see open_page_source).
+Result<OpenDocument> open_document(LockedBuffer content, std::string_view content_type, std::string_view filename,
+                                   Watermark watermark);
 
 // Opens `content` for rendering. The bytes must outlive the source (a PDF is
 // read in place). `content_type` and `filename` are the vault's metadata;
