@@ -14,6 +14,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "custos/platform/socket_io.hpp"
+
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/url.hpp"
 #include "custos/viewer/http_request.hpp"
@@ -53,16 +55,6 @@ std::string response(int status, std::string_view reason, std::string_view type,
 
 std::string refused(int status, std::string_view reason, std::string_view why) {
   return response(status, reason, "text/plain; charset=utf-8", std::string(why) + "\n");
-}
-
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const auto n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 // Reads a request head within the deadline; "" on timeout, error or excess.
@@ -196,17 +188,17 @@ void ViewerServer::answer(int client) {
   // Who is asking first: another local user gets nothing, not even a parse.
   auto owner = loopback_peer_uid(client);
   if (!owner || *owner != options_.owner) {
-    (void)write_all(client, refused(403, "Forbidden", "This view belongs to another user."));
+    (void)send_all(client, refused(403, "Forbidden", "This view belongs to another user."));
     return;
   }
   const auto head = read_head(client);
   auto request = parse_request_head(head);
   if (head.empty() || !request) {
-    (void)write_all(client, refused(400, "Bad Request", "Malformed request."));
+    (void)send_all(client, refused(400, "Bad Request", "Malformed request."));
     return;
   }
   auto answer = respond_to(*request);
-  (void)write_all(client, answer);
+  (void)send_all(client, answer);
   wipe(answer);  // a page image leaves through here
 }
 
