@@ -25,3 +25,8 @@ foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offl
         audit_log_e2e_test register_e2e_test records_e2e_test agent_vault_e2e_test agent_daemon_e2e_test)
   add_dependencies(${t} custos custos-vault)
 endforeach()
+# The view-only viewer: a real agent and Debian's Chromium through DevTools.
+custos_test(NAME viewer_e2e_test
+  SOURCES e2e/viewer_e2e_test.cpp e2e/headless_chromium.cpp
+  DEPS ${custos_e2e_deps} custos_viewer_testing LABELS e2e)
+add_dependencies(viewer_e2e_test custos custos-vault custos-agent)

@@ -1,6 +1,8 @@
 #include "custos/agent/agent_daemon.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -14,6 +16,7 @@
 #include "custos/agent/sd_notify.hpp"
 #include "custos/agent/status_report.hpp"
 #include "custos/agent/vault_link.hpp"
+#include "custos/agent/view_service.hpp"
 #include "custos/device/linux.hpp"
 #include "custos/platform/files.hpp"
 
@@ -59,6 +62,11 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // The viewer holds documents in this process: no core dump may carry them
+  // to disk, and no other process of the same user may read its memory.
+  const rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
   auto state = load_state(config.state_dir);
   if (!state) {
@@ -128,8 +136,10 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   }
   threads.emplace_back([&link] { link.run(); });
 
+  ViewService views(*state, **outbox);
   const StatusSources sources{*state, keeper, link, **outbox, control, device_mode};
-  auto api = LocalApiServer::listen(config.socket, [&sources](std::string_view request, const Peer& peer) {
+  auto api = LocalApiServer::listen(config.socket, [&sources, &views](std::string_view request, const Peer& peer) {
+    if (is_view_request(request)) return answer_view_request(views, request, peer.uid);
     return answer_local_request(sources, request, peer);
   });
   if (api) {
@@ -151,6 +161,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   link.stop();
   if (api) (*api)->stop();
   for (auto& t : threads) t.join();
+  views.stop();
   return 0;
 }
 

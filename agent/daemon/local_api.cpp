@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "custos/platform/secret.hpp"
 #include "custos/platform/socket_io.hpp"
 
 namespace custos::agent {
@@ -116,6 +117,7 @@ void LocalApiServer::answer(int client) {
   std::string request;
   if (!read_line(client, request)) return;
   (void)send_all(client, handler_(request, peer) + "\n");
+  wipe(request);  // a view request carries the user's session token
 }
 
 Result<std::string> local_request(const std::filesystem::path& path, std::string_view request) {

@@ -3,7 +3,6 @@
 // watermark. Pixels are checked on the decoded PNG.
 #include "custos/viewer/page_source.hpp"
 
-#include <cairo.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -23,48 +22,7 @@ Watermark mark(std::string trace = "T-0001") {
   return Watermark{"clerk1 张三", "agent-1 ws-01", "2026-11-27T08:00:00Z", std::move(trace)};
 }
 
-struct Decoded {
-  int width = 0, height = 0;
-  std::vector<std::uint32_t> pixels;  // 0x00RRGGBB
-  int count_darker_than(int luminance) const {
-    int n = 0;
-    for (auto p : pixels) {
-      const int l = (((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) / 10;
-      if (l < luminance) ++n;
-    }
-    return n;
-  }
-};
-
-struct PngReader {
-  std::string_view data;
-  static cairo_status_t read(void* closure, unsigned char* out, unsigned int length) {
-    auto* self = static_cast<PngReader*>(closure);
-    if (self->data.size() < length) return CAIRO_STATUS_READ_ERROR;
-    std::copy_n(self->data.data(), length, out);
-    self->data.remove_prefix(length);
-    return CAIRO_STATUS_SUCCESS;
-  }
-};
-
-Decoded decode(const PageImage& page) {
-  PngReader reader{page.png.unsafe_view()};
-  cairo_surface_t* surface = cairo_image_surface_create_from_png_stream(PngReader::read, &reader);
-  Decoded out;
-  if (cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS) {
-    cairo_surface_flush(surface);
-    out.width = cairo_image_surface_get_width(surface);
-    out.height = cairo_image_surface_get_height(surface);
-    const int stride = cairo_image_surface_get_stride(surface);
-    const auto* data = cairo_image_surface_get_data(surface);
-    for (int y = 0; y < out.height; ++y) {
-      const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
-      for (int x = 0; x < out.width; ++x) out.pixels.push_back(row[x] & 0xFFFFFF);
-    }
-  }
-  cairo_surface_destroy(surface);
-  return out;
-}
+testing::DecodedImage decode(const PageImage& page) { return testing::decode_png(page.png.unsafe_view()); }
 
 TEST(PageSource, PdfPagesRenderWithContentAndWatermark) {
   const auto pdf = locked(testing::make_pdf(3, "受控测试 CONTENT-MARKER"));

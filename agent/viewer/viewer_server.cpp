@@ -137,7 +137,7 @@ ViewerServer::ViewerServer(int fd, std::uint16_t port, OpenDocument document, Vi
 
 ViewerServer::~ViewerServer() {
   close("the agent stopped the view");
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void ViewerServer::close(const std::string& reason) {
@@ -174,7 +174,12 @@ void ViewerServer::serve() {
   while (true) {
     if (open_.load()) check_timeouts();
     report_close();
-    if (!open_.load() && std::chrono::steady_clock::now() - closed_at_ > kLingerAfterClose) return;
+    if (!open_.load() && std::chrono::steady_clock::now() - closed_at_ > kLingerAfterClose) {
+      // Gone from the loopback: a later connection is refused, not queued.
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0) continue;
     const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);

@@ -82,12 +82,7 @@ std::string password_of(Role role) { return std::string(vault::to_string(role)) 
 
 // POSTs `content` as a streamed body to `target`.
 Result<json::value> post_text(vault::VaultClient& client, const std::string& target, std::string content) {
-  return client.upload_stream(target, content.size(), "text/plain", [&](std::span<std::uint8_t> out) {
-    const auto n = std::min(out.size(), content.size());
-    std::copy_n(content.begin(), n, out.begin());
-    content.erase(0, n);
-    return n;
-  });
+  return post_bytes(client, target, std::move(content), "text/plain");
 }
 
 // Uploads `content` as a document titled `title`.

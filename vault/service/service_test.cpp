@@ -83,7 +83,7 @@ TEST_F(ServiceTest, WrongVaultKeyFailsClosed) {
   ASSERT_TRUE(grants->grant(lead, doc->id, "clerk", now_seconds() + 60, origin()));
   const auto other_key = Secret::random(32);
   DocumentService other(*store, *blobs, *sink, other_key);
-  EXPECT_EQ(other.open_content(clerk, doc->id, origin()).error().code, ErrorCode::corrupt);
+  EXPECT_EQ(other.open_content(clerk, doc->id, origin(), clerk.user.department).error().code, ErrorCode::corrupt);
 }
 
 TEST_F(ServiceTest, AbortedUploadLeavesNothing) {

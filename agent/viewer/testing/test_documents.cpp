@@ -3,6 +3,8 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include <algorithm>
+
 namespace custos::viewer::testing {
 namespace {
 
@@ -36,6 +38,49 @@ std::string make_pdf(int pages, std::string_view text) {
   cairo_surface_finish(surface);
   cairo_surface_destroy(surface);
   return pdf;
+}
+
+int DecodedImage::count_luminance(int from, int to) const {
+  int n = 0;
+  for (auto p : pixels) {
+    const int l = (((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) / 10;
+    if (l >= from && l < to) ++n;
+  }
+  return n;
+}
+
+namespace {
+
+struct PngReader {
+  std::string_view data;
+  static cairo_status_t read(void* closure, unsigned char* out, unsigned int length) {
+    auto* self = static_cast<PngReader*>(closure);
+    if (self->data.size() < length) return CAIRO_STATUS_READ_ERROR;
+    std::copy_n(self->data.data(), length, out);
+    self->data.remove_prefix(length);
+    return CAIRO_STATUS_SUCCESS;
+  }
+};
+
+}  // namespace
+
+DecodedImage decode_png(std::string_view png) {
+  PngReader reader{png};
+  cairo_surface_t* surface = cairo_image_surface_create_from_png_stream(PngReader::read, &reader);
+  DecodedImage out;
+  if (cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS) {
+    cairo_surface_flush(surface);
+    out.width = cairo_image_surface_get_width(surface);
+    out.height = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const auto* data = cairo_image_surface_get_data(surface);
+    for (int y = 0; y < out.height; ++y) {
+      const auto* row = reinterpret_cast<const std::uint32_t*>(data + y * stride);
+      for (int x = 0; x < out.width; ++x) out.pixels.push_back(row[x] & 0xFFFFFF);
+    }
+  }
+  cairo_surface_destroy(surface);
+  return out;
 }
 
 }  // namespace custos::viewer::testing
