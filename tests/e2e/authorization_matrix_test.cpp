@@ -35,6 +35,7 @@ const std::vector<Endpoint>& endpoints() {
       {"GET /documents", {R::project_lead, R::dept_manager, R::general_manager}},
       {"GET /documents/1", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
       {"GET /documents/1/content", {R::project_lead, R::info_clerk}},
+      {"GET /documents/1/view-check", {R::project_lead, R::info_clerk}},
       {"POST /documents/1/grants", {R::project_lead}},
       {"GET /documents/1/grants", {R::project_lead}},
       {"DELETE /grants/{spare}", {R::project_lead}},
@@ -238,6 +239,12 @@ class AuthorizationMatrix : public ::testing::Test {
       });
       client.set_agent_credential(Secret());
       if (result && received != "matrix content") return ErrorCode::corrupt;
+      return code(result);
+    }
+    if (endpoint == "GET /documents/1/view-check") {
+      client.set_agent_credential(Secret::from_string(agent_credential));
+      auto result = client.call("GET", "/api/v1/documents/1/view-check");
+      client.set_agent_credential(Secret());
       return code(result);
     }
     if (endpoint == "POST /documents/1/grants") {
