@@ -1,5 +1,7 @@
 #include "page_canvas.hpp"
 
+#include "png_writer.hpp"
+
 #include <pango/pangocairo.h>
 
 #include <algorithm>
@@ -8,11 +10,6 @@
 
 namespace custos::viewer {
 namespace {
-
-cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<LockedBuffer*>(closure)->append({data, length});
-  return CAIRO_STATUS_SUCCESS;
-}
 
 }  // namespace
 
@@ -61,9 +58,7 @@ Result<PageImage> finish_page(cairo_surface_t* surface, const Watermark& waterma
   PageImage page;
   page.width = width;
   page.height = height;
-  if (cairo_surface_write_to_png_stream(surface, append_png, &page.png) != CAIRO_STATUS_SUCCESS) {
-    return fail(ErrorCode::internal, "the page could not be encoded as PNG");
-  }
+  CUSTOS_TRY_VOID(write_png(surface, page.png));
   return page;
 }
 
