@@ -22,16 +22,18 @@ std::string watermark_line(const Watermark& watermark) {
   return watermark.viewer + " · " + watermark.workstation + " · " + watermark.time + " · " + watermark.trace;
 }
 
-Result<PageImage> finish_page(cairo_surface_t* surface, const Watermark& watermark, double zoom) {
-  const int width = cairo_image_surface_get_width(surface);
-  const int height = cairo_image_surface_get_height(surface);
-  cairo_t* cr = cairo_create(surface);
+WatermarkLayer::~WatermarkLayer() {
+  if (layer_ != nullptr) cairo_surface_destroy(layer_);
+}
+
+void WatermarkLayer::draw(double zoom) {
+  cairo_t* cr = cairo_create(layer_);
   PangoLayout* layout = pango_cairo_create_layout(cr);
   PangoFontDescription* font = pango_font_description_from_string(kSansFamilies);
   pango_font_description_set_absolute_size(font, 13.0 * zoom * PANGO_SCALE);
   pango_layout_set_font_description(layout, font);
   pango_font_description_free(font);
-  const auto line = watermark_line(watermark);
+  const auto line = watermark_line(watermark_);
   pango_layout_set_text(layout, line.c_str(), static_cast<int>(line.size()));
   int text_w = 0, text_h = 0;
   pango_layout_get_pixel_size(layout, &text_w, &text_h);
@@ -40,8 +42,8 @@ Result<PageImage> finish_page(cairo_surface_t* surface, const Watermark& waterma
   cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.16);
   const double step_x = text_w + 80.0 * zoom;
   const double step_y = 150.0 * zoom;
-  const double diagonal = std::hypot(width, height);
-  cairo_translate(cr, width / 2.0, height / 2.0);
+  const double diagonal = std::hypot(width_, height_);
+  cairo_translate(cr, width_ / 2.0, height_ / 2.0);
   cairo_rotate(cr, -std::numbers::pi / 6);
   int row = 0;
   for (double y = -diagonal / 2; y < diagonal / 2; y += step_y, ++row) {
@@ -53,8 +55,31 @@ Result<PageImage> finish_page(cairo_surface_t* surface, const Watermark& waterma
   }
   g_object_unref(layout);
   cairo_destroy(cr);
-  cairo_surface_flush(surface);
+  cairo_surface_flush(layer_);
+}
 
+void WatermarkLayer::paint(cairo_surface_t* surface, double zoom) {
+  const int width = cairo_image_surface_get_width(surface);
+  const int height = cairo_image_surface_get_height(surface);
+  if (layer_ == nullptr || width != width_ || height != height_ || zoom != zoom_) {
+    if (layer_ != nullptr) cairo_surface_destroy(layer_);
+    layer_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+    width_ = width;
+    height_ = height;
+    zoom_ = zoom;
+    draw(zoom);
+  }
+  cairo_t* cr = cairo_create(surface);
+  cairo_set_source_surface(cr, layer_, 0, 0);
+  cairo_paint(cr);
+  cairo_destroy(cr);
+  cairo_surface_flush(surface);
+}
+
+Result<PageImage> finish_page(cairo_surface_t* surface, WatermarkLayer& watermark, double zoom) {
+  watermark.paint(surface, zoom);
+  const int width = cairo_image_surface_get_width(surface);
+  const int height = cairo_image_surface_get_height(surface);
   PageImage page;
   page.width = width;
   page.height = height;

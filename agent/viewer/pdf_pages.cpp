@@ -61,7 +61,7 @@ class PdfPages final : public PageSource {
  private:
   std::unique_ptr<poppler::document> document_;
   poppler::page_renderer renderer_;
-  Watermark watermark_;
+  WatermarkLayer watermark_;
 };
 
 }  // namespace

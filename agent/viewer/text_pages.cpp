@@ -109,7 +109,7 @@ class PaginatedPages : public PageSource {
   virtual void draw(cairo_t* cr, int index) = 0;
 
  private:
-  Watermark watermark_;
+  WatermarkLayer watermark_;
 };
 
 std::string_view utf8_body(const LockedBuffer& content) {
