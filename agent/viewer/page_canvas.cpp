@@ -88,3 +88,9 @@ Result<PageImage> finish_page(cairo_surface_t* surface, WatermarkLayer& watermar
 }
 
 }  // namespace custos::viewer
+
+// LeakSanitizer (sanitizer builds only read this): fontconfig keeps the font
+// patterns pango asked for in caches that live as long as the process and
+// are never freed. Every binary that renders pages links this file.
+extern "C" const char* __lsan_default_suppressions();
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
