@@ -164,7 +164,7 @@ void ViewerServer::report_close() {
 void ViewerServer::check_timeouts() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_request_ > options_.idle_timeout) {
-    close("closed after " + std::to_string(options_.idle_timeout.count() / 60) + " minutes without use");
+    close("closed after " + std::to_string(options_.idle_timeout.count()) + " seconds without use");
   } else if (polled_ && now - last_poll_ > options_.unpolled_timeout) {
     close("the viewer window was closed");
   }
@@ -211,7 +211,9 @@ std::string ViewerServer::respond_to(const HttpRequest& request) {
   if (request.host != "127.0.0.1:" + std::to_string(port_)) {
     return refused(403, "Forbidden", "Open the viewer at the address it gave.");
   }
-  last_request_ = std::chrono::steady_clock::now();
+  // Use is what the person does — opening the view, turning pages — not
+  // the page's own state poll, or an open tab would never be idle.
+  if (request.path != "/state") last_request_ = std::chrono::steady_clock::now();
   if (request.method == "GET" && request.path.starts_with("/v/")) {
     const auto given = Secret::from_string(std::string_view(request.path).substr(3));
     const auto expected = Secret::from_string(base64url_encode(token_.unsafe_bytes()));
@@ -240,7 +242,7 @@ std::string ViewerServer::respond_to(const HttpRequest& request) {
   }
   if (request.method == "GET" && request.path == "/state") {
     polled_ = true;
-    last_poll_ = last_request_;
+    last_poll_ = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex_);
     return response(200, "OK", "application/json", json_state(open_.load(), reason_));
   }

@@ -160,5 +160,35 @@ TEST_F(ViewerServerTest, ThePageSayingGoodbyeClosesTheView) {
   EXPECT_EQ(closed_why, "the viewer window was closed");
 }
 
+TEST(ViewerServerIdle, AnOpenTabThatOnlyPollsIsClosedAfterTheIdleTime) {
+  const auto pdf = testing::make_pdf(1, "x");
+  LockedBuffer content;
+  content.append({reinterpret_cast<const std::uint8_t*>(pdf.data()), pdf.size()});
+  auto document = open_document(std::move(content), "application/pdf", "", Watermark{});
+  ASSERT_TRUE(document);
+  ViewerServerOptions options;
+  options.owner = ::geteuid();
+  options.idle_timeout = std::chrono::seconds(1);
+  std::string why;
+  options.on_close = [&why](const std::string& reason) { why = reason; };
+  auto server = ViewerServer::open(std::move(*document), std::move(options));
+  ASSERT_TRUE(server);
+  std::thread serving([&] { (*server)->serve(); });
+  const auto host = "Host: 127.0.0.1:" + std::to_string((*server)->port()) + "\r\n";
+  const auto path = (*server)->url().substr((*server)->url().find("/v/"));
+  auto first = fetch((*server)->port(), "GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
+  const auto at = first.head.find("Set-Cookie: custos_view=");
+  ASSERT_NE(at, std::string::npos);
+  const auto cookie = first.head.substr(at + 12, first.head.find(';', at) - at - 12);
+  // The page keeps polling; nobody turns a page.
+  for (int i = 0; i < 20 && (*server)->is_open(); ++i) {
+    fetch((*server)->port(), "GET /state HTTP/1.1\r\n" + host + "Cookie: " + cookie + "\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_FALSE((*server)->is_open());
+  serving.join();
+  EXPECT_EQ(why, "closed after 1 seconds without use");
+}
+
 }  // namespace
 }  // namespace custos::viewer

@@ -12,7 +12,8 @@
 //     PNG images with the watermark; every response says
 //     `Cache-Control: no-store` and a strict Content-Security-Policy.
 //   - It closes when told (the grant was revoked or expired), after
-//     `idle_timeout` without a request, when the page says it is going
+//     `idle_timeout` without use (opening the view or a page; the page's
+//     state poll does not count), when the page says it is going
 //     (pagehide) or stops polling for `unpolled_timeout`. Closing drops the
 //     document and every rendered page at once (their memory is wiped);
 //     the page in the browser learns it within a second and blanks itself.
