@@ -53,7 +53,9 @@ Result<vault::VaultClient> client_for(const AgentState& state, const Secret& ses
   options.fingerprint = state.fingerprint;
   options.token = session.clone();
   options.agent_credential = state.credential.clone();
-  options.timeout = std::chrono::seconds(30);
+  // Bounds every read and write: a vault that stops answering must not
+  // keep a view open (nor the agent's stop waiting) for long.
+  options.timeout = std::chrono::seconds(10);
   return vault::VaultClient::create(std::move(options));
 }
 
