@@ -1,7 +1,10 @@
 #include "custos/agent/view_service.hpp"
 
+#include <linux/capability.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -28,10 +31,17 @@ namespace {
 // without it, RLIMIT_MEMLOCK bounds what mlock can hold, and libsodium's
 // guarded heap quietly keeps pages it could not lock. Say so once a view
 // needs more than the limit allows.
+bool can_lock_without_limit() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (::syscall(SYS_capget, &header, data) != 0) return false;
+  return (data[CAP_IPC_LOCK / 32].effective & (1u << (CAP_IPC_LOCK % 32))) != 0;
+}
+
 void warn_when_memlock_is_short(std::uint64_t needed) {
   rlimit limit{};
   if (::getrlimit(RLIMIT_MEMLOCK, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
-  if (::geteuid() == 0 || needed <= limit.rlim_cur) return;
+  if (needed <= limit.rlim_cur || can_lock_without_limit()) return;
   spdlog::warn("RLIMIT_MEMLOCK is {} KiB but the view needs about {} KiB: parts of the document may reach swap; "
                "run the agent with CAP_IPC_LOCK or a higher LimitMEMLOCK",
                limit.rlim_cur / 1024, needed / 1024);
