@@ -84,3 +84,8 @@ DecodedImage decode_png(std::string_view png) {
 }
 
 }  // namespace custos::viewer::testing
+
+// fontconfig's process-lifetime caches, as in page_canvas.cpp (weak: a
+// binary may link both).
+extern "C" const char* __lsan_default_suppressions();
+extern "C" __attribute__((weak)) const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
