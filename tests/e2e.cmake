@@ -32,3 +32,8 @@ endforeach()
 # `make run` itself: installer/dev-run.sh over the built programs.
 add_test(NAME make_run_test COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/make_run_test.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(make_run_test PROPERTIES LABELS e2e TIMEOUT 180)
+# The view-only viewer: a real agent and Debian's Chromium through DevTools.
+custos_test(NAME viewer_e2e_test
+  SOURCES e2e/viewer_e2e_test.cpp e2e/headless_chromium.cpp
+  DEPS ${custos_e2e_deps} custos_viewer_testing LABELS e2e)
+add_dependencies(viewer_e2e_test custos custos-vault custos-agent)

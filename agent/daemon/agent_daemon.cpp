@@ -1,6 +1,8 @@
 #include "custos/agent/agent_daemon.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -17,6 +19,7 @@
 #include "custos/agent/status_report.hpp"
 #include "custos/agent/stop_notice.hpp"
 #include "custos/agent/vault_link.hpp"
+#include "custos/agent/view_service.hpp"
 #include "custos/device/linux.hpp"
 #include "custos/platform/files.hpp"
 
@@ -62,6 +65,11 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // The viewer holds documents in this process: no core dump may carry them
+  // to disk, and no other process of the same user may read its memory.
+  const rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
   auto offline = offline_policy(config);
   if (!offline) {
@@ -164,6 +172,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   }
   if (link) threads.emplace_back([&link] { link->run(); });
 
+  ViewService views(state, **outbox);
   const StatusSources sources{.state = state,
                               .policy = keeper,
                               .link = link.get(),
@@ -171,7 +180,8 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
                               .devices = control,
                               .device_mode = device_mode,
                               .policy_file = *offline ? (*offline)->bundle.string() : std::string()};
-  auto api = LocalApiServer::listen(config.socket, [&sources](std::string_view request, const Peer& peer) {
+  auto api = LocalApiServer::listen(config.socket, [&sources, &views](std::string_view request, const Peer& peer) {
+    if (is_view_request(request)) return answer_view_request(views, request, peer.uid);
     return answer_local_request(sources, request, peer);
   });
   if (api) {
@@ -200,6 +210,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   if (link) link->stop();
   if (api) (*api)->stop();
   for (auto& t : threads) t.join();
+  views.stop();
   return 0;
 }
 

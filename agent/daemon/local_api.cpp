@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "custos/platform/secret.hpp"
+#include "custos/platform/socket_io.hpp"
+
 namespace custos::agent {
 namespace {
 
@@ -48,16 +51,6 @@ bool read_line(int fd, std::string& out) {
     if (out.size() > kMaxRequest) return false;
   }
   out.resize(out.find('\n'));
-  return true;
-}
-
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const auto n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
   return true;
 }
 
@@ -123,7 +116,8 @@ void LocalApiServer::answer(int client) {
   const Peer peer{credentials.uid, credentials.gid, credentials.pid};
   std::string request;
   if (!read_line(client, request)) return;
-  (void)write_all(client, handler_(request, peer) + "\n");
+  (void)send_all(client, handler_(request, peer) + "\n");
+  wipe(request);  // a view request carries the user's session token
 }
 
 Result<std::string> local_request(const std::filesystem::path& path, std::string_view request) {
@@ -137,7 +131,7 @@ Result<std::string> local_request(const std::filesystem::path& path, std::string
     return fail(std::move(error));
   }
   std::string answer;
-  const bool done = write_all(fd, std::string(request) + "\n") && read_line(fd, answer);
+  const bool done = send_all(fd, std::string(request) + "\n") && read_line(fd, answer);
   ::close(fd);
   if (!done) return fail(ErrorCode::io, "no answer from the agent at " + path.string());
   return answer;

@@ -35,6 +35,7 @@ const std::vector<Endpoint>& endpoints() {
       {"GET /documents", {R::project_lead, R::dept_manager, R::general_manager}},
       {"GET /documents/1", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
       {"GET /documents/1/content", {R::project_lead, R::info_clerk}},
+      {"GET /documents/1/view-check", {R::project_lead, R::info_clerk}},
       {"POST /documents/1/grants", {R::project_lead}},
       {"GET /documents/1/grants", {R::project_lead}},
       {"DELETE /grants/{spare}", {R::project_lead}},
@@ -82,12 +83,7 @@ std::string password_of(Role role) { return std::string(vault::to_string(role)) 
 
 // POSTs `content` as a streamed body to `target`.
 Result<json::value> post_text(vault::VaultClient& client, const std::string& target, std::string content) {
-  return client.upload_stream(target, content.size(), "text/plain", [&](std::span<std::uint8_t> out) {
-    const auto n = std::min(out.size(), content.size());
-    std::copy_n(content.begin(), n, out.begin());
-    content.erase(0, n);
-    return n;
-  });
+  return post_bytes(client, target, std::move(content), "text/plain");
 }
 
 // Uploads `content` as a document titled `title`.
@@ -243,6 +239,12 @@ class AuthorizationMatrix : public ::testing::Test {
       });
       client.set_agent_credential(Secret());
       if (result && received != "matrix content") return ErrorCode::corrupt;
+      return code(result);
+    }
+    if (endpoint == "GET /documents/1/view-check") {
+      client.set_agent_credential(Secret::from_string(agent_credential));
+      auto result = client.call("GET", "/api/v1/documents/1/view-check");
+      client.set_agent_credential(Secret());
       return code(result);
     }
     if (endpoint == "POST /documents/1/grants") {

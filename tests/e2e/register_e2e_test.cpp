@@ -65,13 +65,8 @@ class RegisterE2e : public ::testing::Test {
 
   static std::int64_t upload(vault::VaultClient& client, const std::string& level) {
     std::string content = "policy_no,name\nP-1,李四\n";
-    auto made = client.upload_stream("/api/v1/documents?title=" + url_encode(kTitle) + "&level=" + level,
-                                     content.size(), "text/csv", [&](std::span<std::uint8_t> out) {
-                                       const auto n = std::min(out.size(), content.size());
-                                       std::copy_n(content.begin(), n, out.begin());
-                                       content.erase(0, n);
-                                       return n;
-                                     });
+    auto made = post_bytes(client, "/api/v1/documents?title=" + url_encode(kTitle) + "&level=" + level,
+                           std::move(content), "text/csv");
     EXPECT_TRUE(made) << made.error().describe();
     return made ? made->at("id").as_int64() : 0;
   }

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -71,6 +72,16 @@ std::filesystem::path bin_dir() {
   const char* dir = std::getenv("CUSTOS_BIN_DIR");
   if (dir == nullptr) throw std::runtime_error("CUSTOS_BIN_DIR is not set (run the test through ctest)");
   return dir;
+}
+
+Result<boost::json::value> post_bytes(vault::VaultClient& client, const std::string& target, std::string content,
+                                      const std::string& content_type) {
+  return client.upload_stream(target, content.size(), content_type, [&](std::span<std::uint8_t> out) {
+    const auto n = std::min(out.size(), content.size());
+    std::copy_n(content.begin(), n, out.begin());
+    content.erase(0, n);
+    return n;
+  });
 }
 
 std::filesystem::path make_temp_dir(const std::string& tag) {

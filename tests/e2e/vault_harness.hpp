@@ -30,6 +30,10 @@ pid_t spawn_process(const std::vector<std::string>& argv, const std::map<std::st
                     const std::filesystem::path& out, const std::filesystem::path& err);
 
 std::filesystem::path bin_dir();
+
+// POSTs `content` as a streamed body of `content_type` to `target` (an upload).
+Result<boost::json::value> post_bytes(vault::VaultClient& client, const std::string& target, std::string content,
+                                      const std::string& content_type);
 std::filesystem::path make_temp_dir(const std::string& tag);
 
 class VaultProcess {

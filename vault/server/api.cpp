@@ -68,6 +68,9 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (get && is({"documents", "*", "content"})) {
     return Route{Action::document_content, RouteKind::download, parse_id(s[1]), s[1]};
   }
+  if (get && is({"documents", "*", "view-check"})) {
+    return Route{Action::document_view_check, RouteKind::json, parse_id(s[1]), s[1]};
+  }
   if (post && is({"documents", "*", "grants"})) return Route{Action::grant_create, RouteKind::json, parse_id(s[1]), s[1]};
   if (get && is({"documents", "*", "grants"})) return Route{Action::grant_list, RouteKind::json, parse_id(s[1]), s[1]};
   if (del && is({"grants", "*"})) return Route{Action::grant_revoke, RouteKind::json, parse_id(s[1]), s[1]};
@@ -126,6 +129,7 @@ std::string target_for(const Route& route) {
     case Action::user_reset_password: return "user:" + std::string(route.name);
     case Action::document_show:
     case Action::document_content:
+    case Action::document_view_check:
     case Action::grant_create:
     case Action::grant_list:
     case Action::destruction_request: return "document:" + std::string(route.name);
@@ -383,6 +387,17 @@ ApiResponse Api::handle(const ApiRequest& request) {
         auto doc = s_.documents.show(*principal, *route->id, origin);
         if (!doc) return fail(doc.error());
         return json_response(200, api_json::document(*doc));
+      }
+      case Action::document_view_check: {
+        // Like the content: the user's session and an enrolled agent.
+        auto agent = authenticate_agent(request, origin, &*principal, route->action, target);
+        if (!agent) return fail(agent.error());
+        if (!route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
+        auto grant = s_.documents.check_view(*principal, *route->id, origin, agent->department);
+        if (!grant) return fail(grant.error());
+        return json_response(200, json::object{{"document", *route->id},
+                                               {"grant", grant->id},
+                                               {"expires_at", format_rfc3339(grant->expires_at)}});
       }
       case Action::grant_create: {
         if (!route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
@@ -686,7 +701,7 @@ Result<std::unique_ptr<ContentReader>> Api::start_download(const ApiRequest& req
   origin.agent_id = agent->name;
   auto reader = [&]() -> Result<std::unique_ptr<ContentReader>> {
     if (!route || !route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
-    return s_.documents.open_content(*principal, *route->id, origin);
+    return s_.documents.open_content(*principal, *route->id, origin, agent->department);
   }();
   if (!reader) {
     CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, &*principal, Action::document_content, target, reader.error())));

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "sealing_pipeline.hpp"
+#include "view_rule.hpp"
 
 namespace custos::vault {
 namespace {
@@ -243,22 +244,47 @@ Result<Document> DocumentService::show(const Principal& by, Id id, const Origin&
   return doc;
 }
 
-Result<std::unique_ptr<ContentReader>> DocumentService::open_content(const Principal& by, Id id, const Origin& origin) {
+namespace {
+
+// An active document `by` may view now on a workstation of
+// `workstation_department`: its live grant and the policy's view rule.
+Result<std::pair<Document, Grant>> viewable_document(Transaction& tx, const Principal& by, Id id, UnixSeconds now,
+                                                     std::string_view workstation_department) {
+  auto found = tx.document_by_id(id);
+  if (!found || found->state != DocumentState::active) return fail(ErrorCode::not_found, "no such document");
+  auto grant = tx.live_grant(id, by.user.id, now);
+  if (!grant) return fail(grant.error());
+  if (!grant->has_value()) {
+    return fail(ErrorCode::permission_denied, "you hold no live grant on document " + std::to_string(id));
+  }
+  CUSTOS_TRY_VOID(check_view_rule(tx, *found, by.user.department, workstation_department));
+  return std::pair{std::move(*found), std::move(**grant)};
+}
+
+}  // namespace
+
+Result<Grant> DocumentService::check_view(const Principal& by, Id id, const Origin& origin,
+                                          std::string_view workstation_department) {
+  CUSTOS_TRY_VOID(require_role(by, Action::document_view_check));
+  return transact(store_, TxMode::read, [&](Transaction& tx) -> Result<Grant> {
+    auto viewable = viewable_document(tx, by, id, origin.now, workstation_department);
+    if (!viewable) return fail(viewable.error());
+    return std::move(viewable->second);
+  });
+}
+
+Result<std::unique_ptr<ContentReader>> DocumentService::open_content(const Principal& by, Id id, const Origin& origin,
+                                                                     std::string_view workstation_department) {
   CUSTOS_TRY_VOID(require_role(by, Action::document_content));
   // The grant is checked and the release audited in one write transaction:
   // no content leaves unless its record is durable.
   auto doc = transact(store_, TxMode::write, [&](Transaction& tx) -> Result<Document> {
-    auto found = tx.document_by_id(id);
-    if (!found || found->state != DocumentState::active) return fail(ErrorCode::not_found, "no such document");
-    auto grant = tx.live_grant(id, by.user.id, origin.now);
-    if (!grant) return fail(grant.error());
-    if (!grant->has_value()) {
-      return fail(ErrorCode::permission_denied, "you hold no live grant on document " + std::to_string(id));
-    }
+    auto viewable = viewable_document(tx, by, id, origin.now, workstation_department);
+    if (!viewable) return fail(viewable.error());
     CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::document_content, target_of(id),
-                            "{\"grant\":" + std::to_string((*grant)->id) + ",\"agent\":\"" +
+                            "{\"grant\":" + std::to_string(viewable->second.id) + ",\"agent\":\"" +
                                 json_escape(origin.agent_id) + "\"}"));
-    return found;
+    return std::move(viewable->first);
   });
   if (!doc) return fail(doc.error());
   auto data_key = aead::open(vault_key_, doc->wrapped_key, document_associated_data("dk", *doc));

@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 50>& rules() {
+const std::array<ActionRule, 51>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 50> table = {{
+  static const std::array<ActionRule, 51> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -88,6 +88,11 @@ const std::array<ActionRule, 50>& rules() {
       {"agent.events", {}},
       {"agent.policy", {}},
       {"agent.silent", {}},
+      // An open viewer asks, every few seconds, whether its grant still
+      // holds (with the user's session and the agent's credential, like
+      // the content itself); nothing is released, so only refusals are
+      // recorded.
+      {"document.view_check", {R::project_lead, R::info_clerk}},
   }};
   return table;
 }

@@ -56,7 +56,7 @@ class RegisterServiceTest : public ::testing::Test, protected ServiceHarness {
     return g ? g->id : 0;
   }
   Result<void> view(const Principal& by, Id doc, std::string_view time) {
-    auto reader = documents->open_content(by, doc, when(time));
+    auto reader = documents->open_content(by, doc, when(time), by.user.department);
     if (!reader) return fail(reader.error());
     return ok();
   }

@@ -2,6 +2,7 @@
 #include "service_test_support.hpp"
 
 #include "custos/vault/identifier_hasher.hpp"
+#include "custos/vault/policy_service.hpp"
 
 namespace custos::vault {
 namespace {
@@ -83,7 +84,7 @@ TEST_F(ServiceTest, WrongVaultKeyFailsClosed) {
   ASSERT_TRUE(grants->grant(lead, doc->id, "clerk", now_seconds() + 60, origin()));
   const auto other_key = Secret::random(32);
   DocumentService other(*store, *blobs, *sink, other_key);
-  EXPECT_EQ(other.open_content(clerk, doc->id, origin()).error().code, ErrorCode::corrupt);
+  EXPECT_EQ(other.open_content(clerk, doc->id, origin(), clerk.user.department).error().code, ErrorCode::corrupt);
 }
 
 TEST_F(ServiceTest, AbortedUploadLeavesNothing) {
@@ -180,6 +181,37 @@ TEST(IdentifierHasher, IsKeyedDeterministicAndExact) {
   EXPECT_NE(hash, b.hash("张三 110101199003074514"));  // another vault, another hash
   EXPECT_NE(hash, a.hash("张三 110101199003074514 "));  // exact bytes, no trimming
   EXPECT_EQ(hash.find("张三"), std::string::npos);
+}
+
+// The policy's view rule, for the user and for the workstation: built-in
+// level defaults without a policy, the applied policy's setting with one.
+TEST_F(ServiceTest, TheViewRuleDecidesForTheUserAndTheWorkstation) {
+  auto open = upload(lead, "secret rows", Level::secret);
+  auto top = upload(lead, "top secret rows", Level::top_secret);
+  ASSERT_TRUE(open && top);
+  ASSERT_TRUE(grants->grant(lead, open->id, "clerk", now_seconds() + 3600, origin()));
+  ASSERT_TRUE(grants->grant(lead, top->id, "clerk", now_seconds() + 3600, origin()));
+  // Built in: secret anywhere, top secret only on claims' own workstations.
+  EXPECT_TRUE(documents->check_view(clerk, open->id, origin(), "sales"));
+  auto refused = documents->check_view(clerk, top->id, origin(), "sales");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::permission_denied);
+  EXPECT_NE(refused.error().message.find("implicit:levels.top_secret.view_own_department_only"), std::string::npos);
+  EXPECT_TRUE(documents->check_view(clerk, top->id, origin(), "claims"));
+  EXPECT_EQ(documents->open_content(clerk, top->id, origin(), "sales").error().code, ErrorCode::permission_denied);
+
+  // A policy that keeps claims' secret documents in claims too.
+  const SigningKey signing = SigningKey::generate();
+  PolicyService policies(*store, *sink, signing);
+  auto applied = policies.apply(admin, "[departments.claims.levels.secret]\nview_own_department_only = true\n\n"
+                                       "[departments.sales]\n", "p.toml", origin());
+  ASSERT_TRUE(applied) << applied.error().describe();
+  refused = documents->check_view(clerk, open->id, origin(), "sales");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("claims:levels.secret.view_own_department_only"), std::string::npos);
+  EXPECT_EQ(documents->open_content(clerk, open->id, origin(), "sales").error().code, ErrorCode::permission_denied);
+  EXPECT_TRUE(documents->check_view(clerk, open->id, origin(), "claims"));
+  EXPECT_TRUE(documents->open_content(clerk, open->id, origin(), "claims"));
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ class ServiceTest : public ::testing::Test, protected ServiceHarness {
   }
 
   Result<std::string> read_all(const Principal& by, Id id) {
-    auto reader = documents->open_content(by, id, origin());
+    auto reader = documents->open_content(by, id, origin(), by.user.department);
     if (!reader) return fail(reader.error());
     std::string out;
     Secret piece;

@@ -128,9 +128,18 @@ class DocumentService {
   Result<std::unique_ptr<Upload>> begin_upload(const Principal& by, NewDocument document, const Origin& origin);
   Result<std::vector<Document>> list(const Principal& by, const Origin& origin);
   Result<Document> show(const Principal& by, Id document, const Origin& origin);
-  // Content leaves the vault only to a valid session with a live grant (and,
-  // once agents exist, an enrolled workstation: see Origin::agent_id).
-  Result<std::unique_ptr<ContentReader>> open_content(const Principal& by, Id document, const Origin& origin);
+  // Content leaves the vault only to a valid session with a live grant, on
+  // an enrolled workstation (Origin::agent_id) of `workstation_department`,
+  // and when the policy's view rule allows both the user's department and
+  // the workstation's (`levels.LEVEL.view_own_department_only`).
+  Result<std::unique_ptr<ContentReader>> open_content(const Principal& by, Id document, const Origin& origin,
+                                                      std::string_view workstation_department);
+  // Whether `by` may still view `document` on a workstation of
+  // `workstation_department` (an open viewer asks every few seconds): the
+  // live grant and the view rule, or permission_denied. Not audited when it
+  // holds — it releases nothing; the caller records a refusal.
+  Result<Grant> check_view(const Principal& by, Id document, const Origin& origin,
+                           std::string_view workstation_department);
 
   // What a sweep removed.
   struct Sweep {

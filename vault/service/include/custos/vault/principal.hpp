@@ -46,6 +46,7 @@ enum class Action : std::uint8_t {
   records_channel_set, records_channel_list,
   agent_token_create, agent_enroll, agent_list, agent_revoke, agent_heartbeat, agent_events, agent_policy,
   agent_silent,
+  document_view_check,
 };
 std::string_view to_string(Action action) noexcept;
 

@@ -1,0 +1,240 @@
+#include "custos/agent/view_service.hpp"
+
+#include <linux/capability.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "custos/platform/encoding.hpp"
+#include "custos/platform/random.hpp"
+#include "custos/platform/timestamp.hpp"
+#include "custos/vault/client.hpp"
+#include "custos/viewer/viewer_server.hpp"
+
+namespace custos::agent {
+
+namespace json = boost::json;
+
+struct ViewService::View {
+  std::unique_ptr<viewer::ViewerServer> server;
+  std::thread serving;
+  std::thread watching;
+  std::atomic<bool> done{false};
+};
+
+namespace {
+
+// Locked memory: with CAP_IPC_LOCK (the unit grants it) there is no limit;
+// without it, RLIMIT_MEMLOCK bounds what mlock can hold, and libsodium's
+// guarded heap quietly keeps pages it could not lock. Say so once a view
+// needs more than the limit allows.
+bool can_lock_without_limit() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2]{};
+  if (::syscall(SYS_capget, &header, data) != 0) return false;
+  return (data[CAP_IPC_LOCK / 32].effective & (1u << (CAP_IPC_LOCK % 32))) != 0;
+}
+
+void warn_when_memlock_is_short(std::uint64_t needed) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_MEMLOCK, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  if (needed <= limit.rlim_cur || can_lock_without_limit()) return;
+  spdlog::warn("RLIMIT_MEMLOCK is {} KiB but the view needs about {} KiB: parts of the document may reach swap; "
+               "run the agent with CAP_IPC_LOCK or a higher LimitMEMLOCK",
+               limit.rlim_cur / 1024, needed / 1024);
+}
+
+std::string text_field(const json::value& object, const char* key) {
+  const auto* v = object.is_object() ? object.as_object().if_contains(key) : nullptr;
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::int64_t number_field(const json::value& object, const char* key) {
+  const auto* v = object.is_object() ? object.as_object().if_contains(key) : nullptr;
+  return v != nullptr && v->is_int64() ? v->as_int64() : -1;
+}
+
+Result<vault::VaultClient> client_for(const AgentState& state, const Secret& session) {
+  vault::ClientOptions options;
+  options.server = state.server;
+  options.fingerprint = state.fingerprint;
+  options.token = session.clone();
+  options.agent_credential = state.credential.clone();
+  // Bounds every read and write: a vault that stops answering must not
+  // keep a view open (nor the agent's stop waiting) for long.
+  options.timeout = std::chrono::seconds(10);
+  return vault::VaultClient::create(std::move(options));
+}
+
+}  // namespace
+
+ViewService::ViewService(const AgentState& state, EventSink& events, ViewServiceOptions options)
+    : state_(state), events_(events), options_(options) {}
+
+ViewService::~ViewService() { stop(); }
+
+std::size_t ViewService::open_views() const {
+  std::lock_guard lock(mutex_);
+  return views_.size();
+}
+
+void ViewService::reap() {
+  std::lock_guard lock(mutex_);
+  for (auto it = views_.begin(); it != views_.end();) {
+    if ((*it)->done.load()) {
+      (*it)->serving.join();
+      (*it)->watching.join();
+      it = views_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void ViewService::stop() {
+  std::lock_guard lock(mutex_);
+  for (auto& view : views_) view->server->close("the agent stopped");
+  for (auto& view : views_) {
+    if (view->serving.joinable()) view->serving.join();
+    if (view->watching.joinable()) view->watching.join();
+  }
+  views_.clear();
+}
+
+Result<json::object> ViewService::open(ViewRequest request) {
+  reap();
+  if (!request.server.empty() && request.server != state_.server) {
+    return fail(ErrorCode::invalid_argument, "you are logged in to " + request.server +
+                                                 " but this workstation belongs to " + state_.server +
+                                                 "; log in there (custos login --server " + state_.server + ")");
+  }
+  if (open_views() >= options_.max_open_views) {
+    return fail(ErrorCode::unavailable, "this workstation has " + std::to_string(options_.max_open_views) +
+                                            " views open; close one first");
+  }
+  auto client = client_for(state_, request.session);
+  if (!client) return fail(client.error());
+  const auto id = std::to_string(request.document);
+  auto who = client->call("GET", "/api/v1/whoami");
+  if (!who) return fail(who.error());
+  auto meta = client->call("GET", "/api/v1/documents/" + id);
+  if (!meta) return fail(meta.error());
+  const auto size = number_field(*meta, "size");
+  if (size < 0) return fail(ErrorCode::corrupt, "the vault's answer has no document size");
+  warn_when_memlock_is_short(static_cast<std::uint64_t>(size) * 2 + (32u << 20));
+
+  // The content, straight into locked memory.
+  viewer::LockedBuffer content(static_cast<std::size_t>(size));
+  CUSTOS_TRY_VOID(client->download("/api/v1/documents/" + id + "/content", [&](std::span<const std::uint8_t> piece) {
+    if (content.size() + piece.size() > static_cast<std::size_t>(size)) {
+      return Result<void>(fail(ErrorCode::corrupt, "the vault sent more than the document's size"));
+    }
+    content.append(piece);
+    return ok();
+  }));
+  if (content.size() != static_cast<std::size_t>(size)) {
+    return fail(ErrorCode::corrupt, "the vault sent less than the document's size");
+  }
+
+  const auto user = text_field(*who, "name");
+  const auto display = text_field(*who, "display_name");
+  const auto trace = "V-" + hex_encode(random_bytes(4));
+  viewer::Watermark mark{display.empty() || display == user ? user : user + " " + display,
+                         state_.agent_name + " " + state_.hostname, format_rfc3339(now_seconds()), trace};
+  auto document = viewer::open_document(std::move(content), text_field(*meta, "content_type"),
+                                        text_field(*meta, "filename"), std::move(mark));
+  if (!document) return fail(document.error());
+  const int pages = document->pages->page_count();
+
+  viewer::ViewerServerOptions server_options;
+  server_options.owner = request.uid;
+  server_options.label = "document " + id;
+  server_options.idle_timeout = options_.idle_timeout;
+  server_options.on_page_view = [this, user, doc = request.document, trace, pages](int page) {
+    events_.record("document.page_view", Severity::info,
+                   {{"user", user}, {"document", doc}, {"page", page}, {"pages", pages}, {"trace", trace}});
+  };
+  server_options.on_close = [this, user, doc = request.document, trace](const std::string& why) {
+    events_.record("document.view_closed", Severity::info,
+                   {{"user", user}, {"document", doc}, {"trace", trace}, {"reason", why}});
+  };
+  auto server = viewer::ViewerServer::open(std::move(*document), std::move(server_options));
+  if (!server) return fail(server.error());
+
+  auto view = std::make_unique<View>();
+  view->server = std::move(*server);
+  const auto url = view->server->url();
+  events_.record("document.view_opened", Severity::info,
+                 {{"user", user}, {"uid", request.uid}, {"document", request.document}, {"pages", pages},
+                  {"trace", trace}, {"level", text_field(*meta, "level")}});
+  auto* raw = view.get();
+  raw->serving = std::thread([raw] {
+    raw->server->serve();
+    raw->done.store(true);
+  });
+  // The watcher keeps the session (in its Secret) and the client for as
+  // long as the view is open.
+  raw->watching = std::thread([raw, watcher = std::move(*client), id, options = options_]() mutable {
+    auto confirmed = std::chrono::steady_clock::now();
+    while (raw->server->is_open()) {
+      for (auto waited = std::chrono::milliseconds(0); waited < options.check_every && raw->server->is_open();
+           waited += std::chrono::milliseconds(100)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (!raw->server->is_open()) break;
+      auto check = watcher.call("GET", "/api/v1/documents/" + id + "/view-check");
+      if (check) {
+        confirmed = std::chrono::steady_clock::now();
+        continue;
+      }
+      const auto code = check.error().code;
+      if (code == ErrorCode::unavailable || code == ErrorCode::timeout || code == ErrorCode::io) {
+        if (std::chrono::steady_clock::now() - confirmed > options.unconfirmed_after) {
+          raw->server->close("the vault cannot confirm access to this document; closed");
+        }
+        continue;
+      }
+      raw->server->close(code == ErrorCode::unauthenticated ? "your session has ended; closed"
+                                                            : "access to this document was revoked or has expired");
+    }
+  });
+  {
+    std::lock_guard lock(mutex_);
+    views_.push_back(std::move(view));
+  }
+  spdlog::info("view {} of document {} opened for uid {} ({} pages)", trace, id, request.uid, pages);
+  return json::object{{"url", url}, {"pages", pages}, {"trace", trace}, {"document", request.document}};
+}
+
+bool is_view_request(std::string_view request) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(request, ec);
+  return !ec && text_field(parsed, "command") == "view";
+}
+
+std::string answer_view_request(ViewService& views, std::string_view request, uid_t uid) {
+  auto refuse = [](ErrorCode code, const std::string& message) {
+    return json::serialize(json::object{{"error", json::object{{"code", to_string(code)}, {"message", message}}}});
+  };
+  boost::system::error_code ec;
+  auto parsed = json::parse(request, ec);
+  if (ec || !parsed.is_object()) return refuse(ErrorCode::invalid_argument, "the request is not a JSON object");
+  const auto document = number_field(parsed, "document");
+  auto* session = parsed.as_object().if_contains("session");
+  if (document <= 0) return refuse(ErrorCode::invalid_argument, "\"document\" must be a positive number");
+  if (session == nullptr || !session->is_string() || session->as_string().empty()) {
+    return refuse(ErrorCode::unauthenticated, "no session: log in first (custos login)");
+  }
+  ViewRequest ask{document, Secret::from_string(std::string_view(session->as_string())), uid,
+                  text_field(parsed, "server")};
+  auto& text = session->as_string();
+  std::fill(text.begin(), text.end(), '\0');
+  auto opened = views.open(std::move(ask));
+  if (!opened) return refuse(opened.error().code, opened.error().message);
+  return json::serialize(*opened);
+}
+
+}  // namespace custos::agent

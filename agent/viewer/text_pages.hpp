@@ -1,0 +1,16 @@
+// Internal to agent/viewer/: plain text and CSV page sources (cairo + pango).
+#pragma once
+
+#include <memory>
+
+#include "custos/viewer/page_source.hpp"
+
+namespace custos::viewer {
+
+Result<std::unique_ptr<PageSource>> open_text(const LockedBuffer& content, Watermark watermark);
+Result<std::unique_ptr<PageSource>> open_csv(const LockedBuffer& content, Watermark watermark);
+
+// Display columns of UTF-8 text: 2 for East Asian wide characters, 1 else.
+std::size_t display_width(std::string_view text) noexcept;
+
+}  // namespace custos::viewer
