@@ -130,12 +130,14 @@ start_package custos-agent
 add_program custos-agent custos-agent
 install -D -m 0644 "$here/custos-agent.service" "$stage/custos-agent/lib/systemd/system/custos-agent.service"
 install -D -m 0644 "$here/agent.toml" "$stage/custos-agent/etc/custos/agent.toml"
-finish_package custos-agent admin "adduser, init-system-helpers (>= 1.54~)" \
+finish_package custos-agent admin "adduser, init-system-helpers (>= 1.54~), fonts-wqy-zenhei" \
     "Custos workstation agent: USB device control and reporting" <<'TEXT'
 The Custos agent enforces the department's signed policy on USB storage and
 optical drives (blocked, read-only or allowed, per device), keeps the last
 good policy when the vault is away, and reports every decision to the vault
 through a durable outbox. Stopping or removing it is reported to the vault.
+Delivered files are seen only in its view-only viewer (custos view): pages
+as watermarked images, nothing written to disk.
 
 Enrollment: interactively (custos-agent enroll) or unattended, from
 /etc/custos/enroll.env on the first start.
