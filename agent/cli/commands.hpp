@@ -25,5 +25,6 @@ void add_audit_commands(CLI::App& app, Action& action);
 void add_destroy_commands(CLI::App& app, Action& action);
 void add_register_commands(CLI::App& app, Action& action);
 void add_agent_commands(CLI::App& app, Action& action);
+void add_print_commands(CLI::App& app, Action& action);
 
 }  // namespace custos::cli

@@ -11,6 +11,7 @@
 #include "custos/agent/local_api.hpp"
 #include "custos/agent/outbox.hpp"
 #include "custos/agent/policy_keeper.hpp"
+#include "custos/agent/print_runner.hpp"
 #include "custos/agent/sd_notify.hpp"
 #include "custos/agent/status_report.hpp"
 #include "custos/agent/vault_link.hpp"
@@ -129,7 +130,11 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   threads.emplace_back([&link] { link.run(); });
 
   const StatusSources sources{*state, keeper, link, **outbox, control, device_mode};
-  auto api = LocalApiServer::listen(config.socket, [&sources](std::string_view request, const Peer& peer) {
+  // Printing goes to CUPS as libcups finds it ($CUPS_SERVER, client.conf).
+  auto printer = print::make_cups_printer("");
+  PrintRunner prints(*state, *printer, **outbox);
+  auto api = LocalApiServer::listen(config.socket, [&sources, &prints](std::string_view request, const Peer& peer) {
+    if (is_print_command(request)) return prints.answer(request, peer);
     return answer_local_request(sources, request, peer);
   });
   if (api) {

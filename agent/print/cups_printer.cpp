@@ -25,6 +25,14 @@ class CupsPrinter final : public Printer {
 
   Result<std::string> resolve(std::string_view wanted) override {
     use_server();
+    // Is the scheduler there at all? (A missing queue and a missing
+    // scheduler look alike to cupsGetNamedDest.)
+    http_t* probe = httpConnect2(cupsServer(), ippPort(), nullptr, AF_UNSPEC, cupsEncryption(), 1, 5000, nullptr);
+    if (probe == nullptr) {
+      return fail(ErrorCode::unavailable, std::string("the print scheduler (CUPS) at ") + cupsServer() +
+                                              " is not reachable; nothing was printed");
+    }
+    httpClose(probe);
     const std::string name(wanted);
     cups_dest_t* dest = cupsGetNamedDest(CUPS_HTTP_DEFAULT, name.empty() ? nullptr : name.c_str(), nullptr);
     if (dest == nullptr) {

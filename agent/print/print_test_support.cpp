@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <gtest/gtest.h>
 
 namespace custos::print::testing {
 namespace {

@@ -381,7 +381,7 @@ Result<PrintRequest> PrintService::account(const Principal& by, Id id, CopyOutco
     auto found = managed_request(tx, by, id, PrintState::printed, "has not been printed");
     if (!found) return found;
     if (copies > found->outstanding()) {
-      return fail(ErrorCode::invalid_argument, "print request " + id_text(id) + " has " +
+      return fail(ErrorCode::conflict, "print request " + id_text(id) + " has " +
                                                    std::to_string(found->outstanding()) + " copies outstanding");
     }
     auto row = *found;
