@@ -94,22 +94,44 @@ void draw_header(cairo_t* cr, PangoLayout* layout, const std::string& line, doub
   pango_cairo_show_layout(cr, layout);
 }
 
-// One PDF of stamp pages, page i the size of boxes[i].
-Result<std::string> render_stamps(const std::vector<PageBox>& boxes, const StampText& text) {
+// The stamp as one PDF: first one "mark" page per distinct page size — the
+// diagonal mark and the QR code, the same on every page of that size — then
+// one header page per page of the document. Drawing the heavy part once and
+// placing it on every page is what keeps stamping near qpdf's own overlay
+// speed.
+struct StampLayers {
+  std::string pdf;
+  std::vector<std::size_t> mark_of;  // per document page: its mark page's index
+  std::size_t marks = 0;
+};
+
+Result<StampLayers> render_stamps(const std::vector<PageBox>& boxes, const StampText& text) {
   auto qr = encode_qr(text.code);
   if (!qr) return fail(qr.error());
-  std::string out;
-  PdfSurface surface(out, boxes.front().width, boxes.front().height);
+  StampLayers out;
+  std::vector<std::pair<double, double>> sizes;
+  for (const auto& box : boxes) {
+    std::size_t index = 0;
+    while (index < sizes.size() && !(sizes[index].first == box.width && sizes[index].second == box.height)) ++index;
+    if (index == sizes.size()) sizes.emplace_back(box.width, box.height);
+    out.mark_of.push_back(index);
+  }
+  out.marks = sizes.size();
+  PdfSurface surface(out.pdf, boxes.front().width, boxes.front().height);
   if (!surface) return fail(ErrorCode::internal, "cairo could not start a PDF");
   Cairo cr(surface.get());
   PangoLayoutPtr layout(pango_cairo_create_layout(cr.get()));
+  for (const auto& [width, height] : sizes) {
+    cairo_pdf_surface_set_size(surface.get(), width, height);
+    draw_diagonal(cr.get(), layout.get(), text, width, height);
+    draw_qr(cr.get(), *qr, width - kEdge - kQrPoints, height - kEdge - kQrPoints);
+    cairo_show_page(cr.get());
+  }
   const int pages = static_cast<int>(boxes.size());
   for (int i = 0; i < pages; ++i) {
     const auto& box = boxes[static_cast<std::size_t>(i)];
     cairo_pdf_surface_set_size(surface.get(), box.width, box.height);
-    draw_diagonal(cr.get(), layout.get(), text, box.width, box.height);
     draw_header(cr.get(), layout.get(), header_line(text, i + 1, pages), box.width);
-    draw_qr(cr.get(), *qr, box.width - kEdge - kQrPoints, box.height - kEdge - kQrPoints);
     cairo_show_page(cr.get());
   }
   cr.reset();
@@ -120,6 +142,16 @@ Result<std::string> render_stamps(const std::vector<PageBox>& boxes, const Stamp
 PageBox box_of(QPDFPageObjectHelper& page) {
   const auto rect = page.getTrimBox(false).getArrayAsRectangle();
   return PageBox{rect.llx, rect.lly, rect.urx - rect.llx, rect.ury - rect.lly};
+}
+
+// Places `form` over the page under a fresh resource name; the content
+// operators that draw it.
+std::string place(QPDFPageObjectHelper& page, QPDFObjectHandle& resources, QPDFObjectHandle form) {
+  int suffix = 0;
+  const auto name = resources.getUniqueResourceName("/CustosStamp", suffix);
+  const auto placed = page.placeFormXObject(form, name, page.getTrimBox(false).getArrayAsRectangle(), false, true, true);
+  if (!placed.empty()) resources.getKey("/XObject").replaceKey(name, form);
+  return placed;
 }
 
 Result<Bytes> overlay(std::span<const std::uint8_t> pdf, const StampText& text) {
@@ -139,26 +171,29 @@ Result<Bytes> overlay(std::span<const std::uint8_t> pdf, const StampText& text) 
     }
     boxes.push_back(box);
   }
-  auto rendered = render_stamps(boxes, text);
-  if (!rendered) return fail(rendered.error());
+  auto layers = render_stamps(boxes, text);
+  if (!layers) return fail(layers.error());
   QPDF stamps;
-  stamps.processMemoryFile("stamp", rendered->data(), rendered->size());
+  stamps.processMemoryFile("stamp", layers->pdf.data(), layers->pdf.size());
   auto stamp_pages = QPDFPageDocumentHelper(stamps).getAllPages();
-  if (stamp_pages.size() != pages.size()) return fail(ErrorCode::internal, "the stamp has the wrong page count");
+  if (stamp_pages.size() != layers->marks + pages.size()) {
+    return fail(ErrorCode::internal, "the stamp has the wrong page count");
+  }
+  std::vector<QPDFObjectHandle> marks;
+  for (std::size_t m = 0; m < layers->marks; ++m) {
+    marks.push_back(doc.copyForeignObject(stamp_pages[m].getFormXObjectForPage()));
+  }
   for (std::size_t i = 0; i < pages.size(); ++i) {
     auto& page = pages[i];
-    auto form = doc.copyForeignObject(stamp_pages[i].getFormXObjectForPage());
     auto resources = page.getAttribute("/Resources", true);
     if (!resources.isDictionary()) {
       resources = QPDFObjectHandle::newDictionary();
       page.getObjectHandle().replaceKey("/Resources", resources);
     }
     resources.mergeResources(QPDFObjectHandle::parse("<< /XObject << >> >>"));
-    int suffix = 0;
-    const auto name = resources.getUniqueResourceName("/CustosStamp", suffix);
-    const auto placed = page.placeFormXObject(form, name, page.getTrimBox(false).getArrayAsRectangle(), false, true, true);
+    const auto header = doc.copyForeignObject(stamp_pages[layers->marks + i].getFormXObjectForPage());
+    const auto placed = place(page, resources, marks[layers->mark_of[i]]) + place(page, resources, header);
     if (placed.empty()) return fail(ErrorCode::internal, "the stamp could not be placed on page " + std::to_string(i + 1));
-    resources.getKey("/XObject").replaceKey(name, form);
     // The page's own content runs inside q … Q so that whatever state it
     // leaves does not move or hide the stamp drawn after it.
     page.addPageContents(QPDFObjectHandle::newStream(&doc, "q\n"), true);
@@ -166,7 +201,9 @@ Result<Bytes> overlay(std::span<const std::uint8_t> pdf, const StampText& text) 
   }
   QPDFWriter writer(doc);
   writer.setOutputMemory();
-  writer.setStaticID(false);
+  // Streams pass through as they are: re-compressing every page's content
+  // would cost more than the stamp itself.
+  writer.setDecodeLevel(qpdf_dl_none);
   writer.write();
   auto buffer = writer.getBufferSharedPointer();
   return Bytes(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
