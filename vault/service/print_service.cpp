@@ -400,7 +400,10 @@ Result<PrintRequest> PrintService::trace(const Principal& by, std::string_view t
   CUSTOS_TRY_VOID(require_role(by, Action::print_trace));
   auto code = auditlog::parse_print_code(text);
   if (!code) return fail(code.error());
-  CUSTOS_TRY_VOID(auditlog::verify_print_code(*code, signing_.public_key()));
+  // A forged or altered code is bad input to this call, not a fault of the vault.
+  if (auto verified = auditlog::verify_print_code(*code, signing_.public_key()); !verified) {
+    return fail(ErrorCode::invalid_argument, verified.error().message);
+  }
   auto found = transact(store_, TxMode::read, [&](Transaction& tx) { return tx.print_request_by_id(code->record); });
   if (!found) return found;
   if (!by.user.roles.has(Role::auditor) && !by.user.roles.has(Role::general_manager)) {
