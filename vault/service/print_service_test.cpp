@@ -4,6 +4,7 @@
 
 #include "custos/auditlog/print_code.hpp"
 #include "custos/vault/policy_service.hpp"
+#include "custos/vault/register_service.hpp"
 #include "service_test_support.hpp"
 
 namespace custos::vault {
@@ -231,6 +232,24 @@ TEST_F(PrintTest, ReceiptAccountingAndOverdue) {
   EXPECT_EQ(shredded->shredded, 1);
   EXPECT_EQ(shredded->outstanding(), 0);
   EXPECT_TRUE(prints->list(manager, PrintListing{{}, true}, after)->empty());
+}
+
+TEST_F(PrintTest, PrintoutsAreInTheLendingRegister) {
+  const auto id = approved(granted());
+  ASSERT_TRUE(prints->start(clerk, claims_agent, id, "capture", origin()));
+  ASSERT_TRUE(prints->complete(clerk, claims_agent, id, 9, 2, origin()));
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::shredded, 1, origin()));
+  RegisterService registers(*store, *sink);
+  const auto month = format_rfc3339(now_seconds()).substr(0, 7);
+  auto lending = registers.lending(manager, month, std::nullopt, origin());
+  ASSERT_TRUE(lending) << lending.error().describe();
+  ASSERT_EQ(lending->printouts.size(), 1u);
+  EXPECT_EQ(lending->printouts[0].id, id);
+  EXPECT_EQ(lending->printouts[0].shredded, 1);
+  EXPECT_EQ(lending->printouts[0].outstanding(), 1);
+  auto other = registers.lending(sales_manager, month, std::nullopt, origin());
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->printouts.empty()) << "another department's register";
 }
 
 TEST_F(PrintTest, TraceVerifiesTheSignature) {
