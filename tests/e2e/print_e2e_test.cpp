@@ -213,6 +213,17 @@ TEST_F(PrintE2e, ApprovedPrintIsStampedOnEveryPageAndTraceable) {
   EXPECT_EQ(as("manager", {"print", "shred", request, "--copies", "1"}).exit_code, 0);
   auto shown = as("manager", {"print", "show", request, "--format", "json"});
   EXPECT_EQ(json::parse(shown.out).at("outstanding").as_int64(), 0);
+
+  // The lending register of the month lists the printout.
+  const auto month = format_rfc3339(now_seconds()).substr(0, 7);
+  auto lending = as("aud", {"register", "lending", "--month", month, "--format", "json"});
+  ASSERT_EQ(lending.exit_code, 0) << lending.err;
+  const auto printouts = json::parse(lending.out).at("printouts").as_array();
+  ASSERT_EQ(printouts.size(), 1u);
+  EXPECT_EQ(std::to_string(printouts[0].at("id").as_int64()), request);
+  EXPECT_EQ(printouts[0].at("shredded").as_int64(), 1);
+  auto table = as("aud", {"register", "lending", "--month", month});
+  EXPECT_NE(table.out.find("纸质 PR-" + request), std::string::npos) << table.out;
 }
 
 TEST_F(PrintE2e, RefusalsPrintNothing) {
