@@ -38,6 +38,7 @@ int preview_file(const std::string& input, const std::filesystem::path& out) {
     (void)report(stamped.error(), what);
     return kExitUsage;
   }
+  print::release_font_caches();
   if (auto written = files::write_atomic(out, *stamped, 0644); !written) return report(written.error(), what);
   std::cout << "wrote " << out.string() << " (" << print::inspect_pdf(*stamped).value_or(print::PdfFacts{}).pages
             << " pages, stamped PREVIEW)\n";

@@ -12,6 +12,7 @@
 #include "custos/agent/outbox.hpp"
 #include "custos/agent/policy_keeper.hpp"
 #include "custos/agent/print_runner.hpp"
+#include "custos/print/stamp.hpp"
 #include "custos/agent/sd_notify.hpp"
 #include "custos/agent/status_report.hpp"
 #include "custos/agent/vault_link.hpp"
@@ -156,6 +157,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   link.stop();
   if (api) (*api)->stop();
   for (auto& t : threads) t.join();
+  print::release_font_caches();
   return 0;
 }
 

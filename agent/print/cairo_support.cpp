@@ -1,5 +1,9 @@
 #include "cairo_support.hpp"
 
+#include <fontconfig/fontconfig.h>
+
+#include "custos/print/stamp.hpp"
+
 namespace custos::print {
 
 PdfSurface::PdfSurface(std::string& out, double width, double height)
@@ -28,6 +32,12 @@ Result<void> PdfSurface::finish() {
 cairo_status_t PdfSurface::write(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
+}
+
+void release_font_caches() {
+  pango_cairo_font_map_set_default(nullptr);
+  cairo_debug_reset_static_data();
+  FcFini();
 }
 
 void set_font(PangoLayout* layout, double points, bool bold) {

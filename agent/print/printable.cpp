@@ -21,9 +21,10 @@ Result<Bytes> printable_pdf(std::span<const std::uint8_t> content, std::string_v
     case InputKind::csv: return layout_csv(text);
     case InputKind::unsupported: break;
   }
-  return fail(ErrorCode::invalid_argument, "only PDF, plain text (.txt) and CSV (.csv) are printed; this is '" +
-                                          std::string(content_type) + "' (" + std::string(filename) +
-                                          "): convert it to PDF first");
+  std::string what = "'" + std::string(filename) + "'";
+  if (!content_type.empty()) what += " (" + std::string(content_type) + ")";
+  return fail(ErrorCode::invalid_argument,
+              "only PDF, plain text (.txt) and CSV (.csv) are printed, not " + what + "; convert it to PDF first");
 }
 
 }  // namespace custos::print

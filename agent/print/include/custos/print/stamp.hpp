@@ -43,4 +43,9 @@ std::string header_line(const StampText& text, int page, int pages);
 // is a new PDF with the same pages.
 Result<Bytes> stamp_pdf(std::span<const std::uint8_t> pdf, const StampText& text);
 
+// Frees the font caches pango, cairo and fontconfig keep for the whole
+// process, so that a leak checker sees only real leaks. Call it once, at
+// the end, when no thread stamps or lays out any more.
+void release_font_caches();
+
 }  // namespace custos::print
