@@ -42,14 +42,19 @@ class CupsPrinter final : public Printer {
       }
       return fail(ErrorCode::not_found, "there is no printer queue '" + name + "' (lpstat -p lists them)");
     }
-    std::string chosen = dest->name;
-    const char* accepting = cupsGetOption("printer-is-accepting-jobs", dest->num_options, dest->options);
-    const char* state = cupsGetOption("printer-state", dest->num_options, dest->options);
+    // Copied out: the options belong to `dest`, freed next.
+    const auto option = [&](const char* key) {
+      const char* value = cupsGetOption(key, dest->num_options, dest->options);
+      return std::string(value != nullptr ? value : "");
+    };
+    const std::string chosen = dest->name;
+    const auto accepting = option("printer-is-accepting-jobs");
+    const auto state = option("printer-state");
     cupsFreeDests(1, dest);
-    if (accepting != nullptr && std::string_view(accepting) == "false") {
+    if (accepting == "false") {
       return fail(ErrorCode::unavailable, "printer '" + chosen + "' does not accept jobs now");
     }
-    if (state != nullptr && std::string_view(state) == "5") {
+    if (state == "5") {
       return fail(ErrorCode::unavailable, "printer '" + chosen + "' is stopped");
     }
     return chosen;

@@ -1,6 +1,7 @@
 #include "print_test_support.hpp"
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -33,6 +34,11 @@ Bytes sample_pdf(int pages, double width, double height) {
   cairo_destroy(cr);
   cairo_surface_destroy(surface);
   return out;
+}
+
+void release_sample_fonts() {
+  cairo_debug_reset_static_data();
+  FcFini();
 }
 
 std::string run_command(const std::string& command) {

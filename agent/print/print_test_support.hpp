@@ -27,6 +27,10 @@ class PdfProbe {
   std::filesystem::path dir_, file_;
 };
 
+// Frees the font caches cairo and fontconfig keep for sample_pdf(), so that
+// LeakSanitizer reports only real leaks; call it after the last test.
+void release_sample_fonts();
+
 // Runs a shell command, returning its standard output.
 std::string run_command(const std::string& command);
 

@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "cups_harness.hpp"
@@ -26,6 +27,12 @@ namespace {
 namespace json = boost::json;
 
 std::string password_of(const std::string& name) { return name + "-password-1"; }
+
+// The sample PDFs' font caches go after the last test (LeakSanitizer).
+struct SampleFonts : ::testing::Environment {
+  void TearDown() override { print::testing::release_sample_fonts(); }
+};
+[[maybe_unused]] const auto* const kSampleFonts = ::testing::AddGlobalTestEnvironment(new SampleFonts);
 
 class PrintE2e : public ::testing::Test {
  protected:
@@ -75,6 +82,10 @@ class PrintE2e : public ::testing::Test {
       ::kill(agent, SIGTERM);
       int status = 0;
       ::waitpid(agent, &status, 0);
+    }
+    if (HasFailure()) {
+      std::ifstream log(vault.dir() / "ws" / "agent.err");
+      std::cerr << "agent log:\n" << std::string(std::istreambuf_iterator<char>(log), {}) << "\n";
     }
   }
 
