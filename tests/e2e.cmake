@@ -24,9 +24,14 @@ custos_test(NAME agent_daemon_e2e_test
   DEPS ${custos_e2e_deps} custos_policy LABELS e2e)
 target_include_directories(agent_daemon_e2e_test PRIVATE ${PROJECT_SOURCE_DIR}/platform/device)
 add_dependencies(agent_daemon_e2e_test custos-agent)
-foreach(t vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offline_cli_test destruction_e2e_test
-        audit_log_e2e_test register_e2e_test records_e2e_test agent_vault_e2e_test agent_daemon_e2e_test
-        backup_e2e_test agent_rollout_e2e_test)
+# Controlled printing: a private cupsd with a capture queue, the agent, the command.
+custos_test(NAME print_e2e_test SOURCES e2e/print_e2e_test.cpp e2e/cups_harness.cpp
+  DEPS ${custos_e2e_deps} custos_agent_local_api custos_print_testing LABELS e2e)
+add_dependencies(print_e2e_test custos-agent)
+
+foreach(t print_e2e_test vault_cli_e2e_test authorization_matrix_test vault_bad_input_test offline_cli_test
+        destruction_e2e_test audit_log_e2e_test register_e2e_test records_e2e_test agent_vault_e2e_test
+        agent_daemon_e2e_test backup_e2e_test agent_rollout_e2e_test)
   add_dependencies(${t} custos custos-vault)
 endforeach()
 # `make run` itself: installer/dev-run.sh over the built programs.

@@ -72,6 +72,12 @@ Result<vault::VaultClient> logged_in_client() {
   return vault::VaultClient::create({session->server, session->fingerprint, std::move(session->token)});
 }
 
+std::string agent_socket(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("CUSTOS_AGENT_SOCKET"); env != nullptr && *env != '\0') return env;
+  return "/run/custos-agent/agent.sock";
+}
+
 int report(const Error& error, std::string_view what) {
   std::string hint;
   if (error.code == ErrorCode::unauthenticated && what != "login" &&

@@ -43,6 +43,10 @@ enum class Format { text, json };
 
 // Prints "custos: <what failed>: <message>" and returns the exit code.
 int report(const Error& error, std::string_view what);
+
+// The local agent's socket: `given` (--socket), else $CUSTOS_AGENT_SOCKET,
+// else the default of /etc/custos/agent.toml.
+std::string agent_socket(const std::string& given);
 // Reads a password: from `env` when set, else from the terminal without echo,
 // else one line of standard input.
 Result<Secret> read_password(const char* prompt, const char* env);

@@ -26,5 +26,6 @@ void add_destroy_commands(CLI::App& app, Action& action);
 void add_register_commands(CLI::App& app, Action& action);
 void add_agent_commands(CLI::App& app, Action& action);
 void add_view_commands(CLI::App& app, Action& action);
+void add_print_commands(CLI::App& app, Action& action);
 
 }  // namespace custos::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     add_destroy_commands(app, action);
     add_register_commands(app, action);
     add_view_commands(app, action);
+    add_print_commands(app, action);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -111,6 +111,20 @@ report::Table lending_table(const json::value& answer) {
                           text_of(row, "revoked_by"), status_in_chinese(text_of(row, "status")),
                           text_of(row, "views")});
   }
+  // Paper lent: each controlled printout of the month, its copies and how
+  // many are back (借阅人 is the receiver; 到期时间 the end of the period of use).
+  const auto* printouts = answer.as_object().if_contains("printouts");
+  if (printouts == nullptr || !printouts->is_array()) return table;
+  for (const auto& p : printouts->as_array()) {
+    table.rows.push_back({std::to_string(table.rows.size() + 1), text_of(p, "document_id"),
+                          level_in_chinese(text_of(p, "level")), text_of(p, "department"), text_of(p, "requested_by"),
+                          text_of(p, "decided_by"), register_time(text_of(p, "printed_at")),
+                          register_time(text_of(p, "valid_until")), "", "",
+                          "纸质 PR-" + text_of(p, "id") + " " + text_of(p, "copies") + " 份：归还 " +
+                              text_of(p, "returned") + "，销毁 " + text_of(p, "shredded") + "，未还 " +
+                              text_of(p, "outstanding"),
+                          ""});
+  }
   return table;
 }
 
@@ -188,7 +202,8 @@ void add_register_commands(CLI::App& app, Action& action) {
   auto* reg = app.add_subcommand("register", "Registers of lending and destruction (auditor, managers, leads)");
   reg->require_subcommand(1);
   add_register(reg, action, lending, lending_args, "The lending register (借阅记录表): every view grant of one month",
-               "A grant belongs to the UTC month it was created in. No document titles are shown.");
+               "A grant belongs to the UTC month it was created in; a printout (状态 纸质 PR-N) to the month it was "
+               "printed in. No document titles are shown.");
   add_register(reg, action, destruction, destruction_args,
                "The destruction register (销毁记录表): every destruction request decided in one month, and those "
                "made in it still pending",

@@ -27,14 +27,6 @@ struct ViewArgs {
   Format format = Format::text;
 };
 
-// The agent's socket: --socket, else $CUSTOS_AGENT_SOCKET, else the
-// default of /etc/custos/agent.toml.
-std::string agent_socket(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const char* env = std::getenv("CUSTOS_AGENT_SOCKET"); env != nullptr && *env != '\0') return env;
-  return "/run/custos-agent/agent.sock";
-}
-
 // $BROWSER, else xdg-open; started and left running (the viewer closes on
 // its own). Returns false when neither could be started.
 bool open_browser(const std::string& url) {
@@ -54,7 +46,9 @@ int view(const ViewArgs& a) {
                                                      {"document", a.id},
                                                      {"server", session->server},
                                                      {"session", session->token.unsafe_view()}});
-  auto answer = agent::local_request(agent_socket(a.socket), request);
+  // Opening fetches the content and renders the first page: more than the
+  // status request's 2 s on a large file or a slow link.
+  auto answer = agent::local_request(agent_socket(a.socket), request, std::chrono::seconds(60));
   wipe(request);
   if (!answer) {
     return report(Error{answer.error().code, answer.error().message +

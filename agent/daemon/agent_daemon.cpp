@@ -15,6 +15,8 @@
 #include "custos/agent/offline_policy.hpp"
 #include "custos/agent/outbox.hpp"
 #include "custos/agent/policy_keeper.hpp"
+#include "custos/agent/print_runner.hpp"
+#include "custos/print/stamp.hpp"
 #include "custos/agent/sd_notify.hpp"
 #include "custos/agent/status_report.hpp"
 #include "custos/agent/stop_notice.hpp"
@@ -173,6 +175,9 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   if (link) threads.emplace_back([&link] { link->run(); });
 
   ViewService views(state, **outbox);
+  // Printing goes to CUPS as libcups finds it ($CUPS_SERVER, client.conf).
+  auto printer = print::make_cups_printer("");
+  PrintRunner prints(state, *printer, **outbox);
   const StatusSources sources{.state = state,
                               .policy = keeper,
                               .link = link.get(),
@@ -180,10 +185,12 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
                               .devices = control,
                               .device_mode = device_mode,
                               .policy_file = *offline ? (*offline)->bundle.string() : std::string()};
-  auto api = LocalApiServer::listen(config.socket, [&sources, &views](std::string_view request, const Peer& peer) {
-    if (is_view_request(request)) return answer_view_request(views, request, peer.uid);
-    return answer_local_request(sources, request, peer);
-  });
+  auto api = LocalApiServer::listen(
+      config.socket, [&sources, &views, &prints](std::string_view request, const Peer& peer) {
+        if (is_view_request(request)) return answer_view_request(views, request, peer.uid);
+        if (is_print_command(request)) return prints.answer(request, peer);
+        return answer_local_request(sources, request, peer);
+      });
   if (api) {
     threads.emplace_back([server = api->get()] { server->serve(); });
   } else {
@@ -211,6 +218,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   if (api) (*api)->stop();
   for (auto& t : threads) t.join();
   views.stop();
+  print::release_font_caches();
   return 0;
 }
 

@@ -38,11 +38,11 @@ Result<sockaddr_un> address_of(const std::filesystem::path& path) {
 }
 
 // Reads up to a newline (or EOF); false on timeout, error or an oversized line.
-bool read_line(int fd, std::string& out) {
+bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs) {
   char buffer[4096];
   while (out.find('\n') == std::string::npos) {
     pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, kClientTimeoutMs) <= 0) return false;
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
     const auto n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return false;
@@ -120,7 +120,8 @@ void LocalApiServer::answer(int client) {
   wipe(request);  // a view request carries the user's session token
 }
 
-Result<std::string> local_request(const std::filesystem::path& path, std::string_view request) {
+Result<std::string> local_request(const std::filesystem::path& path, std::string_view request,
+                                  std::chrono::milliseconds wait) {
   auto address = address_of(path);
   if (!address) return fail(address.error());
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -131,7 +132,7 @@ Result<std::string> local_request(const std::filesystem::path& path, std::string
     return fail(std::move(error));
   }
   std::string answer;
-  const bool done = send_all(fd, std::string(request) + "\n") && read_line(fd, answer);
+  const bool done = send_all(fd, std::string(request) + "\n") && read_line(fd, answer, static_cast<int>(wait.count()));
   ::close(fd);
   if (!done) return fail(ErrorCode::io, "no answer from the agent at " + path.string());
   return answer;

@@ -174,6 +174,7 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   RegisterService registers(**store, audit);
   RecordsService records(**store, audit, keys->vault_key, identifiers, config->records);
   AgentService agents(**store, audit, config->agents);
+  PrintService prints(**store, audit, keys->signing);
   const Origin startup{"startup", "local", now_seconds(), ""};
   if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
     return report(swept.error());
@@ -183,7 +184,7 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
                  swept->uploads, swept->blobs);
   }
   Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers,
-                        records, agents});
+                        records, agents, prints});
   HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {

@@ -8,6 +8,7 @@
 #include "api_json.hpp"
 #include "api_support.hpp"
 #include "agents_api.hpp"
+#include "print_api.hpp"
 #include "records_api.hpp"
 
 namespace custos::vault {
@@ -118,6 +119,23 @@ std::optional<Route> match(std::string_view method, std::string_view path) {
   if (post && is({"agent", "heartbeat"})) return Route{Action::agent_heartbeat, RouteKind::json, {}, {}};
   if (post && is({"agent", "events"})) return Route{Action::agent_events, RouteKind::bulk, {}, {}};
   if (get && is({"agent", "policy"})) return Route{Action::agent_policy, RouteKind::json, {}, {}};
+  if (post && is({"documents", "*", "print-requests"})) {
+    return Route{Action::print_request, RouteKind::json, parse_id(s[1]), s[1]};
+  }
+  if (get && is({"print-requests"})) return Route{Action::print_list, RouteKind::json, {}, {}};
+  if (get && is({"print-requests", "*"})) return Route{Action::print_list, RouteKind::json, parse_id(s[1]), s[1]};
+  if (post && is({"print-requests", "*", "*"})) {
+    static const std::array<std::pair<std::string_view, Action>, 8> kVerbs = {{
+        {"approve", Action::print_approve}, {"refuse", Action::print_refuse}, {"start", Action::print_start},
+        {"complete", Action::print_complete}, {"abort", Action::print_abort}, {"receive", Action::print_receive},
+        {"return", Action::print_account}, {"shred", Action::print_account},
+    }};
+    for (const auto& [verb, action] : kVerbs) {
+      if (s[2] == verb) return Route{action, RouteKind::json, parse_id(s[1]), s[2]};
+    }
+    return std::nullopt;
+  }
+  if (post && is({"print-trace"})) return Route{Action::print_trace, RouteKind::json, {}, {}};
   if (get && is({"records", "*"})) return Route{Action::records_list, RouteKind::json, parse_id(s[1]), s[1]};
   if (post && is({"records", "*", "fix"})) return Route{Action::records_fix, RouteKind::json, parse_id(s[1]), s[1]};
   return std::nullopt;
@@ -146,6 +164,18 @@ std::string target_for(const Route& route) {
       if (route.name.empty()) return "agents";
       return "agent:" + std::string(route.name);
     case Action::agent_revoke: return "agent:" + std::string(route.name);
+    case Action::print_request: return "document:" + std::string(route.name);
+    case Action::print_list:
+      if (!route.id) return "print_requests";
+      return "print_request:" + std::to_string(*route.id);
+    case Action::print_approve:
+    case Action::print_refuse:
+    case Action::print_start:
+    case Action::print_complete:
+    case Action::print_abort:
+    case Action::print_receive:
+    case Action::print_account:
+      return route.id ? "print_request:" + std::to_string(*route.id) : std::string("print_request");
     default: return std::string(to_string(route.action));
   }
 }
@@ -284,6 +314,20 @@ ApiResponse Api::handle(const ApiRequest& request) {
 
   auto principal = authenticate(request, origin, route->action, target);
   if (!principal) return error_response(principal.error(), request.request_id);
+
+  // A print run comes from the requester's session through an enrolled
+  // workstation's agent: both are needed, as for content.
+  if (route->action == Action::print_start || route->action == Action::print_complete ||
+      route->action == Action::print_abort) {
+    auto agent = authenticate_agent(request, origin, &*principal, route->action, target);
+    if (!agent) return error_response(agent.error(), request.request_id);
+    Origin from_agent = origin;
+    from_agent.agent_id = agent->name;
+    auto answer = handle_print(s_.prints, route->action, route->id, route->name, &*agent, request, *principal,
+                               from_agent);
+    if (!answer) return refuse(answer.error(), from_agent, &*principal, route->action, target);
+    return std::move(*answer);
+  }
 
   auto result = [&]() -> Result<ApiResponse> {
     switch (route->action) {
@@ -646,6 +690,14 @@ ApiResponse Api::handle(const ApiRequest& request) {
       case Action::agent_list:
       case Action::agent_revoke:
         return handle_agents(s_.agents, route->action, route->name, request, *principal, origin);
+      case Action::print_request:
+      case Action::print_list:
+      case Action::print_approve:
+      case Action::print_refuse:
+      case Action::print_receive:
+      case Action::print_account:
+      case Action::print_trace:
+        return handle_print(s_.prints, route->action, route->id, route->name, nullptr, request, *principal, origin);
       default:
         return fail(ErrorCode::not_found, "no such API endpoint");
     }

@@ -1,4 +1,5 @@
 #include "api_json.hpp"
+#include "print_api.hpp"
 
 #include "custos/auditlog/export_file.hpp"
 
@@ -187,7 +188,11 @@ json::object lending_register(const LendingRegister& lending) {
     o["views"] = row.views;
     rows.emplace_back(std::move(o));
   }
-  return register_answer("lending", lending, std::move(rows));
+  auto answer = register_answer("lending", lending, std::move(rows));
+  json::array printouts;
+  for (const auto& p : lending.printouts) printouts.emplace_back(print_request_json(p, lending.generated_at));
+  answer["printouts"] = std::move(printouts);
+  return answer;
 }
 
 json::object destruction_register(const DestructionRegister& destruction) {

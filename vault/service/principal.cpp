@@ -12,9 +12,9 @@ struct ActionRule {
 
 // The role table of docs/api.md ("Who may call what"). The IT engineer and
 // the auditor are never given customer content: no document actions.
-const std::array<ActionRule, 51>& rules() {
+const std::array<ActionRule, 61>& rules() {
   using R = Role;
-  static const std::array<ActionRule, 51> table = {{
+  static const std::array<ActionRule, 61> table = {{
       {"session.login", {}},
       {"session.logout", {}},
       {"session.whoami", {}},
@@ -93,6 +93,22 @@ const std::array<ActionRule, 51>& rules() {
       // the content itself); nothing is released, so only refusals are
       // recorded.
       {"document.view_check", {R::project_lead, R::info_clerk}},
+      // Controlled printing (PrintService narrows each to the department,
+      // the requester, a live grant and an enrolled workstation): a holder
+      // of a grant asks, a department manager who did not ask decides and
+      // accounts for the copies coming back; the requester prints through
+      // the agent and signs for the copies; a printout found anywhere is
+      // traced by managers and the auditor.
+      {"print.request", {R::info_clerk, R::project_lead}},
+      {"print.list", {R::info_clerk, R::project_lead, R::dept_manager, R::general_manager, R::auditor}},
+      {"print.approve", {R::dept_manager}},
+      {"print.refuse", {R::dept_manager}},
+      {"print.start", {R::info_clerk, R::project_lead}},
+      {"print.complete", {R::info_clerk, R::project_lead}},
+      {"print.abort", {R::info_clerk, R::project_lead}},
+      {"print.receive", {R::info_clerk, R::project_lead}},
+      {"print.account", {R::dept_manager}},
+      {"print.trace", {R::dept_manager, R::general_manager, R::auditor}},
   }};
   return table;
 }

@@ -93,6 +93,26 @@ Result<Register<Row>> read_register(Store& store, AuditSink& audit, const Princi
 
 Result<LendingRegister> RegisterService::lending(const Principal& by, std::string_view month,
                                                  const std::optional<std::string>& department, const Origin& origin) {
+  auto out = lend_grants(by, month, department, origin);
+  if (!out) return out;
+  // Paper lent: the printouts of the month, of the same department(s).
+  auto printed = transact(store_, TxMode::read, [&](Transaction& tx) -> Result<std::vector<PrintRequest>> {
+    std::optional<Id> scope;
+    if (out->department) {
+      auto found = tx.department_by_name(*out->department);
+      if (!found) return fail(found.error());
+      scope = found->id;
+    }
+    return tx.print_requests_printed_between(out->month.start, out->month.end, scope);
+  });
+  if (!printed) return fail(printed.error());
+  out->printouts = std::move(*printed);
+  return out;
+}
+
+Result<LendingRegister> RegisterService::lend_grants(const Principal& by, std::string_view month,
+                                                     const std::optional<std::string>& department,
+                                                     const Origin& origin) {
   return read_register<LendingRow>(
       store_, audit_, by, Action::register_lending, "lending", month, department, origin,
       [&](Transaction& tx, const UtcMonth& window, std::optional<Id> scope) -> Result<std::vector<LendingRow>> {

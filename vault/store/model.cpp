@@ -1,4 +1,5 @@
 #include "custos/vault/model.hpp"
+#include "custos/vault/print_model.hpp"
 #include "custos/vault/records_model.hpp"
 
 #include <array>
@@ -28,6 +29,7 @@ constexpr std::array<std::string_view, 2> kCiphertextLocations = {"chunks", "blo
 constexpr std::array<std::string_view, 3> kDestructionStates = {"pending", "supervised", "refused"};
 constexpr std::array<std::string_view, 2> kRecordStates = {"ok", "problem"};
 constexpr std::array<std::string_view, 2> kCaseStates = {"open", "cleared"};
+constexpr std::array<std::string_view, 5> kPrintStates = {"pending", "approved", "refused", "printing", "printed"};
 
 }  // namespace
 
@@ -73,6 +75,11 @@ RecordState record_state_from_string(std::string_view text) noexcept {
 
 std::string_view to_string(CaseState state) noexcept { return name(kCaseStates, state); }
 CaseState case_state_from_string(std::string_view text) noexcept { return parse(kCaseStates, text, CaseState::unknown); }
+
+std::string_view to_string(PrintState state) noexcept { return name(kPrintStates, state); }
+PrintState print_state_from_string(std::string_view text) noexcept {
+  return parse(kPrintStates, text, PrintState::unknown);
+}
 
 std::string_view to_string(Outcome outcome) noexcept {
   return outcome == Outcome::allowed ? "allowed" : "refused";

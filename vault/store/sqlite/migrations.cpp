@@ -293,7 +293,40 @@ ALTER TABLE documents ADD COLUMN ciphertext_in TEXT NOT NULL DEFAULT 'chunks'
   CHECK (ciphertext_in IN ('chunks', 'blob'));
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// Version 8: controlled printing (docs/printing.md). One row per request: its
+// decision, the one run that printed it, the receiver's signature and how
+// many copies came back or were shredded.
+constexpr const char* kV8 = R"sql(
+CREATE TABLE print_requests (
+  id              INTEGER PRIMARY KEY,
+  document_id     INTEGER NOT NULL REFERENCES documents(id),
+  requested_by    INTEGER NOT NULL REFERENCES users(id),
+  copies          INTEGER NOT NULL CHECK (copies >= 1),
+  reason          TEXT NOT NULL,
+  printer         TEXT NOT NULL DEFAULT '',
+  requested_at    INTEGER NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'refused', 'printing', 'printed')),
+  decided_by      INTEGER REFERENCES users(id),
+  decided_at      INTEGER,
+  decision_reason TEXT NOT NULL DEFAULT '',
+  valid_from      INTEGER,
+  valid_until     INTEGER,
+  agent_id        INTEGER REFERENCES agents(id),
+  printer_used    TEXT NOT NULL DEFAULT '',
+  started_at      INTEGER,
+  printed_at      INTEGER,
+  job_id          INTEGER,
+  pages           INTEGER,
+  received_at     INTEGER,
+  returned        INTEGER NOT NULL DEFAULT 0,
+  shredded        INTEGER NOT NULL DEFAULT 0,
+  CHECK (returned + shredded <= copies)
+);
+CREATE INDEX print_requests_by_document ON print_requests(document_id);
+CREATE INDEX print_requests_by_printed ON print_requests(printed_at);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
@@ -301,6 +334,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, "customer records, suspicious cases, channel staff", kV5},
     {6, "workstation agents, enrollment tokens, agent events", kV6},
     {7, "document ciphertext in blob files", kV7},
+    {8, "print requests", kV8},
 }};
 
 }  // namespace

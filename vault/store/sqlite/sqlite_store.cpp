@@ -9,6 +9,7 @@
 #include "sqlite/database.hpp"
 #include "sqlite/migrations.hpp"
 #include "sqlite/agent_tables.hpp"
+#include "sqlite/print_tables.hpp"
 #include "sqlite/record_tables.hpp"
 #include "sqlite/rows.hpp"
 
@@ -575,6 +576,18 @@ class SqliteTransaction final : public Transaction {
     return agents_.events(agent, after_seq, limit);
   }
 
+  // Controlled printing: sqlite/print_tables.cpp.
+  Result<PrintRequest> insert_print_request(const PrintRequest& r) override { return prints_.insert(r); }
+  Result<PrintRequest> print_request_by_id(Id request) override { return prints_.by_id(request); }
+  Result<std::vector<PrintRequest>> list_print_requests(const PrintQuery& q) override { return prints_.list(q); }
+  Result<std::vector<PrintRequest>> print_requests_printed_between(UnixSeconds from, UnixSeconds to,
+                                                                  std::optional<Id> department) override {
+    return prints_.printed_between(from, to, department);
+  }
+  Result<void> update_print_request(const PrintRequest& r, PrintState expected) override {
+    return prints_.update(r, expected);
+  }
+
   // Customer records: sqlite/record_tables.cpp.
   Result<RecordImport> insert_record_import(const RecordImport& i) override { return records_.insert_import(i); }
   Result<void> finish_record_import(Id import, std::int64_t rows, std::int64_t problems) override {
@@ -821,6 +834,7 @@ class SqliteTransaction final : public Transaction {
   Database& db_;
   sqlite::RecordTables records_{db_};
   sqlite::AgentTables agents_{db_};
+  sqlite::PrintTables prints_{db_};
   std::unique_lock<std::mutex> lock_;
   LogLedger* ledger_ = nullptr;
   std::optional<merkle::CompactRange> pending_;  // the log with this transaction's appends

@@ -5,7 +5,7 @@
 //     then kernel uevents; "no USB bus; device control idle" when there is
 //     none),
 //   the vault link on its thread (heartbeats, outbox, policy),
-//   the local API on its thread (status),
+//   the local API on its thread (status, and print runs: print_runner.hpp),
 // and tells systemd it is ready (sd_notify). On stop the threads are joined;
 // the root hubs' authorized_default stays 0.
 //

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -56,8 +57,10 @@ class LocalApiServer {
   std::atomic<bool> stopping_{false};
 };
 
-// The client side: sends one request line, returns the answer line.
+// The client side: sends one request line, returns the answer line, waiting
+// at most `wait` for it (a print run takes as long as the printer).
 // unavailable when nothing listens at `path`.
-Result<std::string> local_request(const std::filesystem::path& path, std::string_view request);
+Result<std::string> local_request(const std::filesystem::path& path, std::string_view request,
+                                  std::chrono::milliseconds wait = std::chrono::seconds(2));
 
 }  // namespace custos::agent

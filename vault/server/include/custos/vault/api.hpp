@@ -22,6 +22,7 @@
 #include "custos/vault/grant_service.hpp"
 #include "custos/vault/log_service.hpp"
 #include "custos/vault/policy_service.hpp"
+#include "custos/vault/print_service.hpp"
 #include "custos/vault/records_service.hpp"
 #include "custos/vault/register_service.hpp"
 
@@ -40,6 +41,7 @@ struct VaultServices {
   RegisterService& registers;
   RecordsService& records;
   AgentService& agents;
+  PrintService& prints;
 };
 
 struct ApiRequest {

@@ -47,6 +47,8 @@ enum class Action : std::uint8_t {
   agent_token_create, agent_enroll, agent_list, agent_revoke, agent_heartbeat, agent_events, agent_policy,
   agent_silent,
   document_view_check,
+  print_request, print_list, print_approve, print_refuse, print_start, print_complete, print_abort, print_receive,
+  print_account, print_trace,
 };
 std::string_view to_string(Action action) noexcept;
 

@@ -2,6 +2,7 @@
 // of one UTC month:
 //  - lending: every view grant created in the month, with who lent what to
 //    whom, when, how it ended and how often the content was released under it;
+//    and every controlled printout printed in the month;
 //  - destruction: every destruction request decided in the month (supervised
 //    or refused), and those made in it that are still pending, with who asked,
 //    why, who decided, how, and the audit log entry of each destruction.
@@ -61,6 +62,10 @@ struct Register {
   std::optional<std::string> department;  // the one department covered; none: all
   UnixSeconds generated_at = 0;
   std::vector<Row> rows;
+  // Lending only: the paper copies printed in the month under a print
+  // approval (docs/printing.md), by the time printed, with how many came
+  // back or were shredded so far.
+  std::vector<PrintRequest> printouts{};
 };
 // Oldest grant first.
 using LendingRegister = Register<LendingRow>;
@@ -90,6 +95,10 @@ class RegisterService {
                                           const std::optional<std::string>& department, const Origin& origin);
 
  private:
+  // The grants part of the lending register (read and audited).
+  Result<LendingRegister> lend_grants(const Principal& by, std::string_view month,
+                                      const std::optional<std::string>& department, const Origin& origin);
+
   Store& store_;
   AuditSink& audit_;
 };

@@ -24,6 +24,7 @@
 #include "custos/platform/error.hpp"
 #include "custos/vault/agent_model.hpp"
 #include "custos/vault/model.hpp"
+#include "custos/vault/print_model.hpp"
 #include "custos/vault/records_model.hpp"
 
 namespace custos::vault {
@@ -131,6 +132,20 @@ class Transaction {
   // caller's to shred (BlobStore::shred) once this committed. Conflict when
   // the document is not active.
   virtual Result<void> shred_document(Id document, std::string_view title_hash) = 0;
+
+  // --- controlled printing (print_model.hpp)
+  // Inserts a pending request (its id is assigned).
+  virtual Result<PrintRequest> insert_print_request(const PrintRequest& request) = 0;
+  virtual Result<PrintRequest> print_request_by_id(Id request) = 0;
+  // Matching requests by id.
+  virtual Result<std::vector<PrintRequest>> list_print_requests(const PrintQuery& query) = 0;
+  // Requests printed in [from, to) on documents of `department` (or of all),
+  // by the time printed.
+  virtual Result<std::vector<PrintRequest>> print_requests_printed_between(UnixSeconds from, UnixSeconds to,
+                                                                          std::optional<Id> department) = 0;
+  // Writes the request's decision, run, receipt and accounting fields;
+  // conflict unless its stored state is `expected`.
+  virtual Result<void> update_print_request(const PrintRequest& request, PrintState expected) = 0;
 
   // --- customer records (records_model.hpp)
   // Inserts an import (its id is assigned); rows and problems are set by

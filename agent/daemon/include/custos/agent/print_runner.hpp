@@ -1,0 +1,65 @@
+// `custos print run` on the workstation: the agent prints an approved print
+// request for the user who asks on its local socket (docs/printing.md).
+//
+//   1. the printer queue is resolved in CUPS (the request's, the one asked
+//      for, or the default); CUPS down → unavailable, nothing claimed;
+//   2. the vault is asked to start the run with the user's session and this
+//      agent's credential — it refuses an unapproved request, a second run,
+//      a run outside the period of use or on another department's
+//      workstation — and answers the trace code;
+//   3. the document's content is fetched into memory, made into PDF pages
+//      (PDF checked, text and CSV laid out) and stamped on every page;
+//   4. the stamped PDF goes to CUPS from memory and the agent waits for the
+//      job to complete;
+//   5. the vault is told: complete (job id, pages) — or, when anything in
+//      3–4 failed before a job completed, abort, which leaves the approval
+//      unused.
+// No file is written: content, pages and stamp live in this process's
+// memory, and the buffers holding content are wiped when the run ends.
+//
+// Thread-safety: run() on one thread at a time (the local API's).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "custos/agent/agent_state.hpp"
+#include "custos/agent/event_sink.hpp"
+#include "custos/agent/local_api.hpp"
+#include "custos/platform/secret.hpp"
+#include "custos/print/printer.hpp"
+
+namespace custos::agent {
+
+struct PrintOutcome {
+  std::int64_t request = 0;
+  std::string printer;
+  int job_id = 0;
+  int pages = 0;   // per copy
+  int copies = 0;
+  std::string code;
+};
+
+class PrintRunner {
+ public:
+  PrintRunner(const AgentState& state, print::Printer& printer, EventSink& events,
+              std::chrono::seconds job_timeout = std::chrono::seconds(120));
+
+  Result<PrintOutcome> run(std::int64_t request, std::string_view printer, const Secret& session);
+
+  // The local API's "print" command: {"command": "print", "request": N,
+  // "printer": "…", "token": "<the user's session>"} → the outcome as JSON,
+  // or {"error": {"code", "message"}}.
+  std::string answer(std::string_view line, const Peer& peer);
+
+ private:
+  const AgentState& state_;
+  print::Printer& printer_;
+  EventSink& events_;
+  std::chrono::seconds job_timeout_;
+};
+
+// True when a local API line asks for the "print" command.
+bool is_print_command(std::string_view line);
+
+}  // namespace custos::agent

@@ -1,0 +1,184 @@
+#include "custos/agent/print_runner.hpp"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "custos/platform/timestamp.hpp"
+#include "custos/print/pdf_input.hpp"
+#include "custos/print/printable.hpp"
+#include "custos/print/stamp.hpp"
+#include "custos/vault/client.hpp"
+
+namespace custos::agent {
+namespace {
+
+namespace json = boost::json;
+
+// A buffer of content that is wiped whatever way the run ends.
+struct WipedBytes {
+  Bytes bytes;
+  ~WipedBytes() {
+    if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
+  }
+};
+
+std::string text_at(const json::value& v, const char* key) {
+  if (!v.is_object()) return {};
+  const auto* found = v.as_object().if_contains(key);
+  if (found == nullptr || !found->is_string()) return {};
+  return std::string(found->as_string());
+}
+
+std::int64_t number_at(const json::value& v, const char* key) {
+  if (!v.is_object()) return 0;
+  const auto* found = v.as_object().if_contains(key);
+  return found != nullptr && found->is_int64() ? found->as_int64() : 0;
+}
+
+// "2026-11-27T08:30:00Z" → "2026-11-27 08:30 UTC".
+std::string minutes_of(std::string_view rfc3339) {
+  if (rfc3339.size() < 16) return std::string(rfc3339);
+  return std::string(rfc3339.substr(0, 10)) + " " + std::string(rfc3339.substr(11, 5)) + " UTC";
+}
+
+// The last day of a period that ends (exclusively) at `until`.
+std::string last_day(std::string_view until) {
+  auto parsed = parse_time(until);
+  if (!parsed) return std::string(until.substr(0, 10));
+  return format_rfc3339(*parsed - 1).substr(0, 10);
+}
+
+json::object error_json(const Error& e) {
+  return json::object{{"error", json::object{{"code", to_string(e.code)}, {"message", e.message}}}};
+}
+
+}  // namespace
+
+bool is_print_command(std::string_view line) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(line, ec);
+  return !ec && text_at(parsed, "command") == "print";
+}
+
+PrintRunner::PrintRunner(const AgentState& state, print::Printer& printer, EventSink& events,
+                         std::chrono::seconds job_timeout)
+    : state_(state), printer_(printer), events_(events), job_timeout_(job_timeout) {}
+
+Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wanted_printer, const Secret& session) {
+  vault::ClientOptions options;
+  options.server = state_.server;
+  options.fingerprint = state_.fingerprint;
+  options.token = Secret::from_bytes(session.unsafe_bytes());
+  options.agent_credential = Secret::from_bytes(state_.credential.unsafe_bytes());
+  auto client = vault::VaultClient::create(std::move(options));
+  if (!client) return fail(client.error());
+  const auto base = "/api/v1/print-requests/" + std::to_string(request);
+
+  // 1. The queue, before anything is claimed: CUPS down leaves the approval.
+  auto shown = client->call("GET", base);
+  if (!shown) return fail(shown.error());
+  std::string queue_wanted(wanted_printer);
+  if (queue_wanted.empty()) queue_wanted = text_at(*shown, "printer");
+  auto queue = printer_.resolve(queue_wanted);
+  if (!queue) return fail(queue.error());
+
+  // 2. The vault decides.
+  const json::value start_body(json::object{{"printer", *queue}});
+  auto started = client->call("POST", base + "/start", &start_body);
+  if (!started) return fail(started.error());
+  const auto& req = started->at("request");
+  const auto document = number_at(req, "document_id");
+  const int copies = static_cast<int>(number_at(req, "copies"));
+
+  // From here on a failure hands the approval back.
+  auto abort = [&](const Error& why) -> Error {
+    const json::value body(json::object{{"reason", std::string(to_string(why.code)) + ": " + why.message}});
+    if (auto aborted = client->call("POST", base + "/abort", &body); !aborted) {
+      spdlog::error("print request {}: the run failed ({}) and the vault was not told: {}", request, why.message,
+                    aborted.error().message);
+    }
+    events_.record("print.failed", Severity::warning,
+                   {{"request", request}, {"printer", *queue}, {"code", std::string(to_string(why.code))}, {"reason", why.message}});
+    return why;
+  };
+
+  // 3. Content into memory, pages, stamp.
+  WipedBytes content;
+  auto downloaded = client->download("/api/v1/documents/" + std::to_string(document) + "/content",
+                                     [&](std::span<const std::uint8_t> piece) -> Result<void> {
+                                       if (content.bytes.size() + piece.size() > print::kMaxPrintBytes) {
+                                         return fail(ErrorCode::too_large, "the document is too large to print");
+                                       }
+                                       content.bytes.insert(content.bytes.end(), piece.begin(), piece.end());
+                                       return ok();
+                                     });
+  if (!downloaded) return fail(abort(downloaded.error()));
+  WipedBytes pages;
+  auto printable = print::printable_pdf(content.bytes, text_at(*started, "content_type"), text_at(*started, "filename"));
+  if (!printable) return fail(abort(printable.error()));
+  pages.bytes = std::move(*printable);
+  print::StampText stamp;
+  stamp.approval = "PR-" + std::to_string(request);
+  stamp.receiver = text_at(req, "receiver");
+  stamp.valid_from = text_at(req, "valid_from").substr(0, 10);
+  stamp.valid_until = last_day(text_at(req, "valid_until"));
+  stamp.printed_at = minutes_of(text_at(*started, "printed_at"));
+  stamp.workstation = state_.agent_name + " " + state_.hostname;
+  stamp.code = text_at(*started, "code");
+  WipedBytes stamped;
+  auto made = print::stamp_pdf(pages.bytes, stamp);
+  if (!made) return fail(abort(made.error()));
+  stamped.bytes = std::move(*made);
+  auto facts = print::inspect_pdf(stamped.bytes);
+  if (!facts) return fail(abort(facts.error()));
+
+  // 4. CUPS, from memory.
+  print::PrintJob job;
+  job.queue = *queue;
+  job.title = "custos PR-" + std::to_string(request);
+  job.copies = copies;
+  job.pdf = stamped.bytes;
+  auto job_id = printer_.submit(job);
+  if (!job_id) return fail(abort(job_id.error()));
+  if (auto done = printer_.wait(*queue, *job_id, job_timeout_); !done) return fail(abort(done.error()));
+
+  // 5. Printed: the approval is used.
+  const json::value complete_body(json::object{{"job_id", *job_id}, {"pages", facts->pages}});
+  auto completed = client->call("POST", base + "/complete", &complete_body);
+  if (!completed) {
+    spdlog::error("print request {} printed as CUPS job {} but the vault was not told: {}", request, *job_id,
+                  completed.error().message);
+  }
+  events_.record("print.job", Severity::info,
+                 {{"request", request}, {"document", document}, {"printer", *queue}, {"job", *job_id},
+                  {"pages", facts->pages}, {"copies", copies}});
+  if (!completed) return fail(completed.error());
+  return PrintOutcome{request, *queue, *job_id, facts->pages, copies, stamp.code};
+}
+
+std::string PrintRunner::answer(std::string_view line, const Peer& peer) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(line, ec);
+  const auto request = ec ? 0 : number_at(parsed, "request");
+  auto token = Secret::from_string(ec ? std::string() : text_at(parsed, "token"));
+  if (request <= 0 || token.empty()) {
+    return json::serialize(error_json(Error{ErrorCode::invalid_argument,
+                                            "send {\"command\": \"print\", \"request\": N, \"token\": SESSION}"}));
+  }
+  spdlog::info("print request {} asked by uid {} (pid {})", request, peer.uid, peer.pid);
+  auto outcome = run(request, text_at(parsed, "printer"), token);
+  if (!outcome) {
+    spdlog::warn("print request {} not printed: {}", request, outcome.error().describe());
+    return json::serialize(error_json(outcome.error()));
+  }
+  return json::serialize(json::object{{"request", outcome->request},
+                                      {"printer", outcome->printer},
+                                      {"job_id", outcome->job_id},
+                                      {"pages", outcome->pages},
+                                      {"copies", outcome->copies},
+                                      {"code", outcome->code}});
+}
+
+}  // namespace custos::agent
