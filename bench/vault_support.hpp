@@ -72,6 +72,7 @@ class VaultServer {
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
   const std::string& fingerprint() const { return fingerprint_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  pid_t pid() const { return pid_; }  // -1 once stopped
 
   // A VaultClient, logged in when `user` is given (dies on failure).
   vault::VaultClient client(const std::string& user = "", const std::string& password = "") const;
