@@ -215,6 +215,14 @@ TEST(OutboxChaos, KilledAgentsAndVaultLoseNothingAndStoreNothingTwice) {
   }
   ASSERT_TRUE(all_done()) << "outboxes not drained after 300 s; " << slurp(sims[0].log.string() + "." +
                                                                         std::to_string(sims[0].starts));
+  // The vault takes SIGTERM cleanly once it serves (it may have been
+  // restarted a moment ago): wait for an answer first.
+  bool serving = false;
+  for (int i = 0; i < 100 && !serving; ++i) {
+    serving = static_cast<bool>(vault.client().call("GET", "/healthz"));
+    if (!serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(serving);
   ASSERT_EQ(vault.terminate(), 0);
 
   // What the outboxes handed out: their durable counters, and nothing left.

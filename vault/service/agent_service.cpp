@@ -218,12 +218,14 @@ Result<EventBatchResult> AgentService::accept_events(const Agent& agent, std::ve
   Sha256 batch;
   bool only_resends = false;
   auto stored = transact(store_, TxMode::write, [&](Transaction& tx) -> Result<EventBatchResult> {
+    std::int64_t last_stored = 0;
     for (const auto& e : events) {
       std::string existing;
       auto inserted = tx.insert_agent_event(e, existing);
       if (!inserted) return fail(inserted.error());
       if (*inserted) {
         ++result.stored;
+        last_stored = std::max(last_stored, e.seq);
         batch.update(as_bytes(std::string_view(e.digest)));
       } else if (existing == e.digest) {
         ++result.duplicates;
@@ -238,6 +240,7 @@ Result<EventBatchResult> AgentService::accept_events(const Agent& agent, std::ve
       only_resends = true;
       return fail(ErrorCode::already_exists, "only resends");
     }
+    CUSTOS_TRY_VOID(tx.count_agent_events(agent.id, result.stored, last_stored));
     CUSTOS_TRY_VOID(append_allowed(tx, origin, nullptr, Action::agent_events, target_of(agent),
                                    "{\"stored\":" + std::to_string(result.stored) + ",\"first_seq\":" +
                                        std::to_string(events.front().seq) + ",\"last_seq\":" +
