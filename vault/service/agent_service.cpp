@@ -61,12 +61,18 @@ AgentService::AgentService(Store& store, AuditSink& audit, AgentOptions options)
     : store_(store), audit_(audit), options_(options) {}
 
 std::string AgentService::event_digest(const AgentEvent& e) {
-  // Length-prefixed fields: no two different events share the bytes.
+  // Length-prefixed fields: no two different events share the bytes. Built
+  // in one buffer without temporaries (once per event of every batch).
+  char time[24];
+  const auto time_end = std::to_chars(time, time + sizeof time, e.time).ptr;
+  const std::string_view parts[] = {e.kind, e.severity, std::string_view(time, static_cast<std::size_t>(time_end - time)),
+                                    e.detail};
   std::string text;
-  const std::string time = std::to_string(e.time);
-  for (const std::string_view part : {std::string_view(e.kind), std::string_view(e.severity), std::string_view(time),
-                                      std::string_view(e.detail)}) {
-    text += std::to_string(part.size()) + ":" + std::string(part) + ";";
+  text.reserve(e.kind.size() + e.severity.size() + e.detail.size() + 64);
+  for (const auto part : parts) {
+    char length[24];
+    const auto length_end = std::to_chars(length, length + sizeof length, part.size()).ptr;
+    text.append(length, length_end).append(1, ':').append(part).append(1, ';');
   }
   return hex_encode(sha256(text));
 }
