@@ -35,13 +35,10 @@ set_tests_properties(make_run_test PROPERTIES LABELS e2e TIMEOUT 180)
 
 # The outbox under kill -9 of agents and vault: 50 simulated agents (the
 # daemon's real Outbox and VaultLink, in outbox_chaos_agent processes beside
-# the test) against a real custos-vault. The sanitizer build sends fewer
-# events (see the test's header); everything else is the same.
+# the test) against a real custos-vault; ≈ 90 s in the release tree, ≈ 2 min
+# under ASan/UBSan, both at full scale.
 add_executable(outbox_chaos_agent e2e/outbox_chaos_agent.cpp)
 target_link_libraries(outbox_chaos_agent PRIVATE custos_options custos_agent_daemon SQLite::SQLite3 spdlog::spdlog)
 set_target_properties(outbox_chaos_agent PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 custos_test(NAME outbox_chaos_test SOURCES e2e/outbox_chaos_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
 add_dependencies(outbox_chaos_test outbox_chaos_agent custos-agent custos-vault)
-if(CUSTOS_SANITIZE)
-  target_compile_definitions(outbox_chaos_test PRIVATE CUSTOS_CHAOS_DEFAULT_EVENTS=20000)
-endif()
