@@ -132,19 +132,6 @@ struct SimulatedAgent {
   std::unique_ptr<agent::VaultLink> link;
 };
 
-double cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
-  const auto after = text.rfind(')');
-  if (after == std::string::npos) return 0;
-  std::istringstream fields(text.substr(after + 2));
-  std::string skip;
-  for (int i = 0; i < 11; ++i) fields >> skip;  // state .. cmajflt
-  double utime = 0, stime = 0;
-  fields >> utime >> stime;
-  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 }  // namespace
 
 int main() {

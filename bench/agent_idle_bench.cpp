@@ -15,7 +15,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "custos/agent/enrollment.hpp"
@@ -41,16 +40,7 @@ struct Sample {
 
 Sample sample(pid_t pid) {
   Sample s;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
-  const auto after = text.rfind(')');
-  if (after == std::string::npos) die("the agent is gone");
-  std::istringstream fields(text.substr(after + 2));
-  std::string skip;
-  for (int i = 0; i < 11; ++i) fields >> skip;  // state .. cmajflt
-  double utime = 0, stime = 0;
-  fields >> utime >> stime;
-  s.cpu = (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  s.cpu = cpu_seconds(pid);
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {

@@ -40,6 +40,10 @@ void figure(const std::string& name, double value, const std::string& unit, int 
 // other work runs are lower — each benchmark prints it first.
 double load_average();
 
+// User + system CPU seconds process `pid` has used, all its threads
+// (/proc/PID/stat); dies when the process is gone.
+double cpu_seconds(pid_t pid);
+
 class TempDir {
  public:
   explicit TempDir(const std::string& tag);

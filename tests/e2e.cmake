@@ -35,7 +35,7 @@ set_tests_properties(make_run_test PROPERTIES LABELS e2e TIMEOUT 180)
 
 # The outbox under kill -9 of agents and vault: 50 simulated agents (the
 # daemon's real Outbox and VaultLink, in outbox_chaos_agent processes beside
-# the test) against a real custos-vault; ≈ 90 s in the release tree, ≈ 2 min
+# the test) against a real custos-vault; ≈ 90 s in the release tree, 2–2.5 min
 # under ASan/UBSan, both at full scale.
 add_executable(outbox_chaos_agent e2e/outbox_chaos_agent.cpp)
 target_link_libraries(outbox_chaos_agent PRIVATE custos_options custos_agent_daemon SQLite::SQLite3 spdlog::spdlog)

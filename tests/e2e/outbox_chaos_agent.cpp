@@ -71,7 +71,7 @@ struct SimulatedAgent {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   std::int64_t events = 0, interval_ms = 0, max_backoff_ms = 1000;
   std::vector<std::filesystem::path> dirs;
   for (int i = 1; i < argc; ++i) {
@@ -148,4 +148,6 @@ int main(int argc, char** argv) {
   for (auto& t : threads) t.join();
   std::printf("drained\n");
   return 0;
+} catch (const std::exception& e) {
+  broken(std::string("internal error: ") + e.what());
 }
