@@ -122,6 +122,20 @@ double load_average() {
   return one;
 }
 
+double cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), {});
+  // The command name may hold spaces; the fields after it do not.
+  const auto after = text.rfind(')');
+  if (after == std::string::npos) die("process " + std::to_string(pid) + " is gone");
+  std::istringstream fields(text.substr(after + 2));
+  std::string skip;
+  for (int i = 0; i < 11; ++i) fields >> skip;  // state .. cmajflt
+  double utime = 0, stime = 0;
+  fields >> utime >> stime;
+  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 TempDir::TempDir(const std::string& tag) {
   std::random_device random;
   path_ = std::filesystem::temp_directory_path() /

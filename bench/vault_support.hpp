@@ -40,6 +40,10 @@ void figure(const std::string& name, double value, const std::string& unit, int 
 // other work runs are lower — each benchmark prints it first.
 double load_average();
 
+// User + system CPU seconds process `pid` has used, all its threads
+// (/proc/PID/stat); dies when the process is gone.
+double cpu_seconds(pid_t pid);
+
 class TempDir {
  public:
   explicit TempDir(const std::string& tag);
@@ -72,6 +76,7 @@ class VaultServer {
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
   const std::string& fingerprint() const { return fingerprint_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  pid_t pid() const { return pid_; }  // -1 once stopped
 
   // A VaultClient, logged in when `user` is given (dies on failure).
   vault::VaultClient client(const std::string& user = "", const std::string& password = "") const;

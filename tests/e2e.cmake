@@ -42,3 +42,13 @@ custos_test(NAME viewer_e2e_test
   SOURCES e2e/viewer_e2e_test.cpp e2e/headless_chromium.cpp
   DEPS ${custos_e2e_deps} custos_viewer_testing LABELS e2e)
 add_dependencies(viewer_e2e_test custos custos-vault custos-agent)
+
+# The outbox under kill -9 of agents and vault: 50 simulated agents (the
+# daemon's real Outbox and VaultLink, in outbox_chaos_agent processes beside
+# the test) against a real custos-vault; ≈ 90 s in the release tree, 2–2.5 min
+# under ASan/UBSan, both at full scale.
+add_executable(outbox_chaos_agent e2e/outbox_chaos_agent.cpp)
+target_link_libraries(outbox_chaos_agent PRIVATE custos_options custos_agent_daemon SQLite::SQLite3 spdlog::spdlog)
+set_target_properties(outbox_chaos_agent PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+custos_test(NAME outbox_chaos_test SOURCES e2e/outbox_chaos_test.cpp DEPS ${custos_e2e_deps} LABELS e2e)
+add_dependencies(outbox_chaos_test outbox_chaos_agent custos-agent custos-vault)

@@ -156,6 +156,14 @@ bool VaultProcess::running() const {
   return ::waitpid(pid_, nullptr, WNOHANG) == 0;
 }
 
+void VaultProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 int VaultProcess::terminate(int seconds) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);

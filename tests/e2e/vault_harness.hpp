@@ -55,6 +55,9 @@ class VaultProcess {
 
   // Sends SIGTERM and waits (up to `seconds`); returns the exit status or -1.
   int terminate(int seconds = 30);
+  // kill -9, as a crash or a power cut would stop it, and reaps it; then
+  // restart() serves the same data folder again.
+  void kill_hard();
   // Serves the same data folder again (after terminate(), or stopping it
   // first); throws when the vault does not come up. `same_port`: on the
   // port it had, so that enrolled agents find it again.

@@ -61,12 +61,18 @@ AgentService::AgentService(Store& store, AuditSink& audit, AgentOptions options)
     : store_(store), audit_(audit), options_(options) {}
 
 std::string AgentService::event_digest(const AgentEvent& e) {
-  // Length-prefixed fields: no two different events share the bytes.
+  // Length-prefixed fields: no two different events share the bytes. Built
+  // in one buffer without temporaries (once per event of every batch).
+  char time[24];
+  const auto time_end = std::to_chars(time, time + sizeof time, e.time).ptr;
+  const std::string_view parts[] = {e.kind, e.severity, std::string_view(time, static_cast<std::size_t>(time_end - time)),
+                                    e.detail};
   std::string text;
-  const std::string time = std::to_string(e.time);
-  for (const std::string_view part : {std::string_view(e.kind), std::string_view(e.severity), std::string_view(time),
-                                      std::string_view(e.detail)}) {
-    text += std::to_string(part.size()) + ":" + std::string(part) + ";";
+  text.reserve(e.kind.size() + e.severity.size() + e.detail.size() + 64);
+  for (const auto part : parts) {
+    char length[24];
+    const auto length_end = std::to_chars(length, length + sizeof length, part.size()).ptr;
+    text.append(length, length_end).append(1, ':').append(part).append(1, ';');
   }
   return hex_encode(sha256(text));
 }
@@ -218,12 +224,14 @@ Result<EventBatchResult> AgentService::accept_events(const Agent& agent, std::ve
   Sha256 batch;
   bool only_resends = false;
   auto stored = transact(store_, TxMode::write, [&](Transaction& tx) -> Result<EventBatchResult> {
+    std::int64_t last_stored = 0;
     for (const auto& e : events) {
       std::string existing;
       auto inserted = tx.insert_agent_event(e, existing);
       if (!inserted) return fail(inserted.error());
       if (*inserted) {
         ++result.stored;
+        last_stored = std::max(last_stored, e.seq);
         batch.update(as_bytes(std::string_view(e.digest)));
       } else if (existing == e.digest) {
         ++result.duplicates;
@@ -238,6 +246,7 @@ Result<EventBatchResult> AgentService::accept_events(const Agent& agent, std::ve
       only_resends = true;
       return fail(ErrorCode::already_exists, "only resends");
     }
+    CUSTOS_TRY_VOID(tx.count_agent_events(agent.id, result.stored, last_stored));
     CUSTOS_TRY_VOID(append_allowed(tx, origin, nullptr, Action::agent_events, target_of(agent),
                                    "{\"stored\":" + std::to_string(result.stored) + ",\"first_seq\":" +
                                        std::to_string(events.front().seq) + ",\"last_seq\":" +

@@ -5,6 +5,9 @@
 // resends acknowledged, silence raised once and cleared by a heartbeat.
 #include "custos/vault/agent_service.hpp"
 
+#include "custos/platform/encoding.hpp"
+#include "custos/platform/hash.hpp"
+
 #include "service_test_harness.hpp"
 
 namespace custos::vault {
@@ -135,6 +138,26 @@ TEST_F(AgentServiceTest, EventsAreKeptOnceAndResendsAcknowledged) {
   ASSERT_TRUE(stored);
   ASSERT_EQ(stored->size(), 4u);
   EXPECT_EQ(stored->back().seq, 4);
+  // The agent's counters count each stored event once, resends not.
+  auto shown = agents->show(admin, "agent-1", at(kStart + 104));
+  ASSERT_TRUE(shown) << shown.error().describe();
+  EXPECT_EQ(shown->events, 4);
+  EXPECT_EQ(shown->last_event_seq, 4);
+}
+
+TEST(AgentEventDigest, HashesLengthPrefixedFieldsAsStoredDigestsWere) {
+  // Digests already stored are compared with resends: the bytes hashed
+  // must never change.
+  AgentEvent e;
+  e.kind = "device.decision";
+  e.severity = "info";
+  e.time = 1700000000;
+  e.detail = R"({"decision":"block"})";
+  EXPECT_EQ(AgentService::event_digest(e),
+            hex_encode(sha256(std::string_view("15:device.decision;4:info;10:1700000000;20:{\"decision\":\"block\"};"))));
+  e.time = -5;  // a clock before 1970 is still text, not a crash
+  EXPECT_EQ(AgentService::event_digest(e),
+            hex_encode(sha256(std::string_view("15:device.decision;4:info;2:-5;20:{\"decision\":\"block\"};"))));
 }
 
 TEST_F(AgentServiceTest, ACopiedIdentityIsCaught) {

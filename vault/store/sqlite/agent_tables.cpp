@@ -129,19 +129,20 @@ Result<bool> AgentTables::insert_event(const AgentEvent& e, std::string& existin
   s.bind(1, e.agent_id).bind(2, e.seq).bind(3, e.time).bind(4, e.kind).bind(5, e.severity).bind(6, e.detail)
       .bind(7, e.digest).bind(8, e.received_at);
   CUSTOS_TRY_VOID(s.run());
-  if (db_.changes() == 1) {
-    TRY_STMT(u, db_.prepare("UPDATE agents SET events = events + 1, last_event_seq = MAX(last_event_seq, ?) "
-                            "WHERE id = ?"));
-    u.bind(1, e.seq).bind(2, e.agent_id);
-    CUSTOS_TRY_VOID(u.run());
-    return true;
-  }
+  if (db_.changes() == 1) return true;
   auto stmt = db_.prepare("SELECT digest FROM agent_events WHERE agent_id = ? AND seq = ?");
   if (stmt) stmt->bind(1, e.agent_id).bind(2, e.seq);
   auto digest = one_row(std::move(stmt), [](const Statement& st) { return st.text(0); }, "no such event");
   if (!digest) return fail(digest.error());
   existing_digest = std::move(*digest);
   return false;
+}
+
+Result<void> AgentTables::count_events(Id agent, std::int64_t stored, std::int64_t last_seq) {
+  // Once per batch, not per event: the agent's row is rewritten once.
+  TRY_STMT(u, db_.prepare("UPDATE agents SET events = events + ?, last_event_seq = MAX(last_event_seq, ?) WHERE id = ?"));
+  u.bind(1, stored).bind(2, last_seq).bind(3, agent);
+  return u.run();
 }
 
 Result<std::vector<AgentEvent>> AgentTables::events(Id agent, std::int64_t after_seq, std::size_t limit) {

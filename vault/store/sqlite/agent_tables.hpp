@@ -30,6 +30,7 @@ class AgentTables {
   Result<void> revoke_agent(Id agent, Id by, UnixSeconds now);
   Result<void> mark_silent(Id agent, UnixSeconds since);
   Result<bool> insert_event(const AgentEvent& event, std::string& existing_digest);
+  Result<void> count_events(Id agent, std::int64_t stored, std::int64_t last_seq);
   Result<std::vector<AgentEvent>> events(Id agent, std::int64_t after_seq, std::size_t limit);
 
  private:

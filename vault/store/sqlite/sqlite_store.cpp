@@ -572,6 +572,9 @@ class SqliteTransaction final : public Transaction {
   Result<bool> insert_agent_event(const AgentEvent& event, std::string& existing_digest) override {
     return agents_.insert_event(event, existing_digest);
   }
+  Result<void> count_agent_events(Id agent, std::int64_t stored, std::int64_t last_seq) override {
+    return agents_.count_events(agent, stored, last_seq);
+  }
   Result<std::vector<AgentEvent>> agent_events(Id agent, std::int64_t after_seq, std::size_t limit) override {
     return agents_.events(agent, after_seq, limit);
   }

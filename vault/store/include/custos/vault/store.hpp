@@ -208,7 +208,11 @@ class Transaction {
   virtual Result<void> mark_agent_silent(Id agent, UnixSeconds since) = 0;
   // Stores an event unless (agent, seq) is there: true when stored. The
   // stored one's digest is returned through `existing_digest` otherwise.
+  // The agent's counters are left to count_agent_events, once per batch.
   virtual Result<bool> insert_agent_event(const AgentEvent& event, std::string& existing_digest) = 0;
+  // Adds `stored` to the agent's event count and raises its last sequence
+  // to `last_seq` (never lowers it).
+  virtual Result<void> count_agent_events(Id agent, std::int64_t stored, std::int64_t last_seq) = 0;
   // Events of an agent with seq > after_seq, ascending, at most `limit`.
   virtual Result<std::vector<AgentEvent>> agent_events(Id agent, std::int64_t after_seq, std::size_t limit) = 0;
 
