@@ -67,6 +67,18 @@ const std::vector<Endpoint>& endpoints() {
       {"POST /records/suspicious/{assigned}/clear", {R::project_lead, R::info_clerk, R::dept_manager, R::general_manager}},
       {"GET /records/channels", {R::info_clerk, R::dept_manager, R::general_manager, R::auditor}},
       {"POST /records/channels", {R::dept_manager, R::general_manager}},
+      {"POST /documents/1/print-requests", {R::project_lead, R::info_clerk}},
+      {"GET /print-requests", {R::info_clerk, R::project_lead, R::dept_manager, R::general_manager, R::auditor}},
+      {"GET /print-requests/{approved}", {R::info_clerk, R::project_lead, R::dept_manager, R::general_manager, R::auditor}},
+      {"POST /print-requests/{pending}/approve", {R::dept_manager}},
+      {"POST /print-requests/{pending}/refuse", {R::dept_manager}},
+      {"POST /print-requests/{approved}/start", {R::info_clerk, R::project_lead}},
+      {"POST /print-requests/{approved}/complete", {R::info_clerk, R::project_lead}},
+      {"POST /print-requests/{started}/abort", {R::info_clerk, R::project_lead}},
+      {"POST /print-requests/{approved}/receive", {R::info_clerk, R::project_lead}},
+      {"POST /print-requests/{received}/return", {R::dept_manager}},
+      {"POST /print-requests/{received}/shred", {R::dept_manager}},
+      {"POST /print-trace", {R::dept_manager, R::general_manager, R::auditor}},
       {"POST /agents/tokens", {R::it_engineer}},
       {"GET /agents", {R::it_engineer, R::auditor}},
       {"GET /agents/{spare}", {R::it_engineer, R::auditor}},
@@ -167,6 +179,54 @@ class AuthorizationMatrix : public ::testing::Test {
       const auto name = "agent-" + std::to_string(spare_agent.size() + 2);
       vault->enroll_agent("claims", "spare-" + std::string(vault::to_string(role)));
       spare_agent[role] = name;
+    }
+    // Printing, per role: two pending requests (to approve, to refuse), an
+    // approved one to start, complete and sign for, one started to abort,
+    // one signed for whose copies come back; the clerk or the lead asks
+    // for their own role, the clerk for every other. A trace code to trace.
+    auto manager = vault->client("u-dept_manager", password_of(Role::dept_manager));
+    auto ask_print = [&](vault::VaultClient& by) -> std::int64_t {
+      const json::value body(json::object{{"copies", 2}, {"reason", "matrix"}});
+      auto made = by.call("POST", "/api/v1/documents/1/print-requests", &body);
+      EXPECT_TRUE(made) << made.error().describe();
+      return made ? made->at("id").as_int64() : 0;
+    };
+    auto approve = [&](std::int64_t id) {
+      const json::value body(json::object{{"from", format_rfc3339(now_seconds() - 60)}, {"until", until}});
+      auto done = manager.call("POST", "/api/v1/print-requests/" + std::to_string(id) + "/approve", &body);
+      EXPECT_TRUE(done) << done.error().describe();
+    };
+    auto start = [&](vault::VaultClient& by, std::int64_t id) -> std::string {
+      by.set_agent_credential(Secret::from_string(agent_credential));
+      const json::value body(json::object{{"printer", "matrix"}});
+      auto started = by.call("POST", "/api/v1/print-requests/" + std::to_string(id) + "/start", &body);
+      EXPECT_TRUE(started) << started.error().describe();
+      std::string trace = started ? std::string(started->at("code").as_string()) : std::string();
+      by.set_agent_credential(Secret());
+      return trace;
+    };
+    for (auto role : vault::all_roles()) {
+      const bool asks = role == Role::info_clerk || role == Role::project_lead;
+      auto requester = asks ? vault->client("u-" + std::string(vault::to_string(role)), password_of(role))
+                            : vault->client("u-info_clerk", password_of(Role::info_clerk));
+      print_pending_approve[role] = ask_print(clerk);
+      print_pending_refuse[role] = ask_print(clerk);
+      print_approved[role] = ask_print(requester);
+      approve(print_approved[role]);
+      print_started[role] = ask_print(requester);
+      approve(print_started[role]);
+      start(requester, print_started[role]);
+      print_received[role] = ask_print(clerk);
+      approve(print_received[role]);
+      trace_code = start(clerk, print_received[role]);
+      clerk.set_agent_credential(Secret::from_string(agent_credential));
+      const json::value done(json::object{{"job_id", 7}, {"pages", 1}});
+      auto completed = clerk.call("POST", "/api/v1/print-requests/" + std::to_string(print_received[role]) + "/complete",
+                                  &done);
+      clerk.set_agent_credential(Secret());
+      ASSERT_TRUE(completed) << completed.error().describe();
+      auto received = clerk.call("POST", "/api/v1/print-requests/" + std::to_string(print_received[role]) + "/receive");
+      ASSERT_TRUE(received) << received.error().describe();
     }
     // Records: record 1 onwards in claims, and one suspicious case per role
     // assigned to that role's user.
@@ -318,6 +378,52 @@ class AuthorizationMatrix : public ::testing::Test {
       const json::value body(json::object{{"agent_code", "X-" + r}, {"user", "spare-clerk"}});
       return code(client.call("POST", "/api/v1/records/channels", &body));
     }
+    const auto print_call = [&](const char* method, std::int64_t id, const char* what, const json::value* body,
+                                bool as_workstation) {
+      if (as_workstation) client.set_agent_credential(Secret::from_string(agent_credential));
+      auto result = client.call(method, "/api/v1/print-requests/" + std::to_string(id) + what, body);
+      if (as_workstation) client.set_agent_credential(Secret());
+      return code(result);
+    };
+    if (endpoint == "POST /documents/1/print-requests") {
+      const json::value body(json::object{{"copies", 1}, {"reason", "by " + r}});
+      return code(client.call("POST", "/api/v1/documents/1/print-requests", &body));
+    }
+    if (endpoint == "GET /print-requests") return code(client.call("GET", "/api/v1/print-requests"));
+    if (endpoint == "GET /print-requests/{approved}") return print_call("GET", print_approved[role], "", nullptr, false);
+    if (endpoint == "POST /print-requests/{pending}/approve") {
+      const json::value body(json::object{{"from", format_rfc3339(now_seconds() - 60)},
+                                          {"until", format_rfc3339(now_seconds() + 86400)}});
+      return print_call("POST", print_pending_approve[role], "/approve", &body, false);
+    }
+    if (endpoint == "POST /print-requests/{pending}/refuse") {
+      const json::value body(json::object{{"reason", "not now"}});
+      return print_call("POST", print_pending_refuse[role], "/refuse", &body, false);
+    }
+    if (endpoint == "POST /print-requests/{approved}/start") {
+      const json::value body(json::object{{"printer", "matrix"}});
+      return print_call("POST", print_approved[role], "/start", &body, true);
+    }
+    if (endpoint == "POST /print-requests/{approved}/complete") {
+      const json::value body(json::object{{"job_id", 8}, {"pages", 1}});
+      return print_call("POST", print_approved[role], "/complete", &body, true);
+    }
+    if (endpoint == "POST /print-requests/{started}/abort") {
+      const json::value body(json::object{{"reason", "paper jam"}});
+      return print_call("POST", print_started[role], "/abort", &body, true);
+    }
+    if (endpoint == "POST /print-requests/{approved}/receive") {
+      return print_call("POST", print_approved[role], "/receive", nullptr, false);
+    }
+    if (endpoint == "POST /print-requests/{received}/return" || endpoint == "POST /print-requests/{received}/shred") {
+      const json::value body(json::object{{"copies", 1}});
+      const char* what = endpoint == "POST /print-requests/{received}/return" ? "/return" : "/shred";
+      return print_call("POST", print_received[role], what, &body, false);
+    }
+    if (endpoint == "POST /print-trace") {
+      const json::value body(json::object{{"code", trace_code}});
+      return code(client.call("POST", "/api/v1/print-trace", &body));
+    }
     if (endpoint == "POST /agents/tokens") {
       const json::value body(json::object{{"department", "claims"}, {"ttl_seconds", 600}});
       return code(client.call("POST", "/api/v1/agents/tokens", &body));
@@ -338,10 +444,14 @@ class AuthorizationMatrix : public ::testing::Test {
 
   static VaultProcess* vault;
   static std::map<Role, std::int64_t> spare_grant, destroyable, to_supervise, to_refuse, assigned_case;
-  static std::string agent_credential;
+  static std::map<Role, std::int64_t> print_pending_approve, print_pending_refuse, print_approved, print_started,
+      print_received;
+  static std::string agent_credential, trace_code;
   static std::map<Role, std::string> spare_agent;
 };
-std::string AuthorizationMatrix::agent_credential;
+std::string AuthorizationMatrix::agent_credential, AuthorizationMatrix::trace_code;
+std::map<Role, std::int64_t> AuthorizationMatrix::print_pending_approve, AuthorizationMatrix::print_pending_refuse,
+    AuthorizationMatrix::print_approved, AuthorizationMatrix::print_started, AuthorizationMatrix::print_received;
 std::map<Role, std::string> AuthorizationMatrix::spare_agent;
 VaultProcess* AuthorizationMatrix::vault = nullptr;
 std::map<Role, std::int64_t> AuthorizationMatrix::spare_grant, AuthorizationMatrix::destroyable,
