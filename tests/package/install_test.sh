@@ -6,9 +6,10 @@
 # files, owners and modes, verifies both units with systemd-analyze, starts
 # custos-vault and custos-agent from their installed paths as their units
 # would, enrolls the agent unattended from /etc/custos/enroll.env, backs the
-# vault up with the installed program, upgrades to the higher version and
-# checks that data, keys, enrollment, the outbox and a changed conffile
-# survived, then removes (data kept) and purges (configuration gone, vault
+# vault up with the installed program, puts the store back to the previous
+# schema, upgrades to the higher version and checks that the store was
+# migrated and that data, keys, enrollment, the outbox and a changed
+# conffile survived, then removes (data kept) and purges (configuration gone, vault
 # data kept without confirmation and removed with it).
 #
 # It refuses to run where Custos is installed or has left data, and cleans
@@ -225,6 +226,22 @@ step "the vault goes away, then the agent stops: its agent.stopping waits in the
 stop_vault
 stop_agent
 [ -s /var/lib/custos-agent/outbox.db ] || fail "no outbox"
+schema() { runuser -u custos-vault -- sqlite3 /var/lib/custos-vault/vault.db "$1"; }
+newest=$(schema "SELECT max(version) FROM schema_migrations")
+if [ -z "${CUSTOS_PREVIOUS_PACKAGES:-}" ]; then
+    # Without a real earlier release, the store is put back to the schema the
+    # release before this one left: the newest migration undone, so the
+    # upgraded vault must migrate it at its first start. Each release that
+    # adds a migration says here how to undo it.
+    step "the store as the previous release left it: schema $((newest - 1))"
+    case "$newest" in
+        8) undo="DROP TABLE print_requests;" ;;
+        *) fail "install_test.sh cannot undo migration $newest: add its rollback beside migration 8's" ;;
+    esac
+    schema "BEGIN; $undo DELETE FROM schema_migrations WHERE version = $newest; COMMIT;" ||
+        fail "could not roll the store back to schema $((newest - 1))"
+    [ "$(schema "SELECT max(version) FROM schema_migrations")" = $((newest - 1)) ] || fail "the rollback did not take"
+fi
 checksums() {
     (cd / && sha256sum var/lib/custos-vault/vault.db var/lib/custos-vault/keys/* var/lib/custos-vault/tls/* \
         var/lib/custos-agent/agent.json var/lib/custos-agent/outbox.db*)
@@ -241,9 +258,12 @@ grep -qx 'heartbeat_seconds = 5' /etc/custos/vault.toml || fail "the upgrade los
 expect_mode /var/lib/custos-vault "0700 custos-vault:custos-vault"
 expect_mode /var/lib/custos-agent "0700 root:root"
 
-step "after the upgrade: the vault serves its data, the agent carries on and delivers its outbox"
+step "after the upgrade: the vault migrates and serves its data, the agent carries on and delivers its outbox"
 start_vault
+[ "$(schema "SELECT max(version) FROM schema_migrations")" = "$newest" ] ||
+    fail "the upgraded vault did not migrate the store to schema $newest"
 cli dept list | grep -q claims || fail "the department is gone after the upgrade"
+[ "$(schema "SELECT count(*) FROM print_requests")" = 0 ] || fail "the migration did not recreate print_requests"
 start_agent
 eventually 30 agent_active || fail "agent-1 is not active after the upgrade"
 eventually 30 sh -c "$(declare -f cli stopping_reasons); stopping_reasons | grep -q stop" ||

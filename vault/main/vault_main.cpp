@@ -192,6 +192,9 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   }
   auto port = server.listen(config->server.listen);
   if (!port) return report(port.error());
+  // Before the port file says the vault is up: a SIGTERM right after it
+  // must stop the vault cleanly, not kill it with the default action.
+  server.catch_signals();
   if (!port_file.empty()) {
     if (auto written = files::write_atomic(port_file, std::to_string(*port) + "\n", 0644); !written) {
       return report(written.error());

@@ -541,16 +541,20 @@ Result<std::uint16_t> HttpServer::listen(std::string_view address) {
   return acceptor.local_endpoint().port();
 }
 
+void HttpServer::catch_signals() {
+  auto& impl = *impl_;
+  if (impl.signals) return;
+  impl.signals.emplace(impl.io, SIGTERM, SIGINT);
+  impl.signals->async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {} received: finishing in-flight requests, then stopping", signal);
+    impl_->shutdown();
+  });
+}
+
 void HttpServer::run(bool handle_signals) {
   auto& impl = *impl_;
-  if (handle_signals) {
-    impl.signals.emplace(impl.io, SIGTERM, SIGINT);
-    impl.signals->async_wait([this](const boost::system::error_code& ec, int signal) {
-      if (ec) return;
-      spdlog::info("signal {} received: finishing in-flight requests, then stopping", signal);
-      impl_->shutdown();
-    });
-  }
+  if (handle_signals) catch_signals();
   asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
   unsigned threads = impl.settings.io_threads != 0 ? impl.settings.io_threads
                                                    : std::max(1u, std::thread::hardware_concurrency());

@@ -33,7 +33,13 @@ class HttpServer {
   Result<void> load_tls(const std::filesystem::path& certificate, const std::filesystem::path& private_key);
   // Binds "address:port" (port 0 picks a free one); returns the bound port.
   Result<std::uint16_t> listen(std::string_view address);
-  // Serves until stop(); with `handle_signals`, SIGTERM and SIGINT stop it too.
+  // From now on SIGTERM and SIGINT stop the server (a signal that arrives
+  // before run() is kept and acted on when it starts). Call it before telling
+  // anyone the vault is up, so that no stop request can find the default
+  // action still in place.
+  void catch_signals();
+  // Serves until stop(); with `handle_signals`, SIGTERM and SIGINT stop it too
+  // (catch_signals() if not called yet).
   void run(bool handle_signals);
   void stop();
 
