@@ -245,10 +245,14 @@ void add_print_commands(CLI::App& app, Action& action) {
                                             : "Record copies shredded (department manager)");
     account->add_option("request", a.id, "Print request id")->required()->check(CLI::PositiveNumber);
     account->add_option("--copies", a.copies, "How many copies")->required()->check(CLI::Range(1, 50));
+    const bool shred = std::string_view(verb) == "shred";
+    if (shred) account->add_option("--reason", a.reason, "Why they were shredded (shown in the destruction register)");
     add_format_option(account, a.format);
-    account->callback([&action, verb] {
-      action = [verb] {
-        const json::value body(json::object{{"copies", a.copies}});
+    account->callback([&action, verb, shred] {
+      action = [verb, shred] {
+        json::object fields{{"copies", a.copies}};
+        if (shred && !a.reason.empty()) fields["reason"] = a.reason;
+        const json::value body(std::move(fields));
         return call_vault(std::string("print ") + verb, "POST", request_target(verb), &body, say);
       };
     });

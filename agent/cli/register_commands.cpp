@@ -2,6 +2,7 @@
 // rules (借阅、销毁记录表) as a terminal table, the vault's JSON, CSV or XLSX.
 // Every register command shares the output options and emit_register();
 // each adds only its query and how a row of the vault's answer reads.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <iostream>
 
@@ -92,7 +93,33 @@ std::string state_in_chinese(const std::string& state) {
   return state;
 }
 
-std::string method_in_chinese(const std::string& method) { return method == "crypto-shred" ? "密钥销毁" : method; }
+std::string method_in_chinese(const std::string& method) {
+  if (method == "crypto-shred") return "密钥销毁";
+  if (method == "paper-shred") return "纸质粉碎";
+  return method;
+}
+
+// The copy events of `kind` of a printout: their times (each with its
+// copies) and who recorded them, each list joined for one cell.
+struct EventCells {
+  std::string times, names;
+};
+EventCells event_cells(const json::value& printout, std::string_view kind) {
+  EventCells cells;
+  const auto* events = printout.as_object().if_contains("copy_events");
+  if (events == nullptr || !events->is_array()) return cells;
+  std::vector<std::string> names;
+  for (const auto& e : events->as_array()) {
+    if (text_of(e, "kind") != kind) continue;
+    if (!cells.times.empty()) cells.times += "；";
+    cells.times += register_time(text_of(e, "recorded_at")) + "（" + text_of(e, "copies") + " 份）";
+    auto name = text_of(e, "recorded_by");
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    cells.names += (names.empty() ? "" : "、") + name;
+    names.push_back(std::move(name));
+  }
+  return cells;
+}
 
 // The lending register (借阅记录表): one row per grant of the month. No
 // document titles: the vault does not send them (they can name customers).
@@ -112,15 +139,19 @@ report::Table lending_table(const json::value& answer) {
                           text_of(row, "views")});
   }
   // Paper lent: each controlled printout of the month, its copies and how
-  // many are back (借阅人 is the receiver; 到期时间 the end of the period of use).
+  // many are back (借阅人 is the receiver; 到期时间 the end of the period of
+  // use; 归还时间 each return with its copies, 撤销人 who took them back).
   const auto* printouts = answer.as_object().if_contains("printouts");
   if (printouts == nullptr || !printouts->is_array()) return table;
   for (const auto& p : printouts->as_array()) {
+    const auto returns = event_cells(p, "returned");
+    const auto received = register_time(text_of(p, "received_at"));
     table.rows.push_back({std::to_string(table.rows.size() + 1), text_of(p, "document_id"),
                           level_in_chinese(text_of(p, "level")), text_of(p, "department"), text_of(p, "requested_by"),
                           text_of(p, "decided_by"), register_time(text_of(p, "printed_at")),
-                          register_time(text_of(p, "valid_until")), "", "",
-                          "纸质 PR-" + text_of(p, "id") + " " + text_of(p, "copies") + " 份：归还 " +
+                          register_time(text_of(p, "valid_until")), returns.times, returns.names,
+                          "纸质 PR-" + text_of(p, "id") + " " + text_of(p, "copies") + " 份：" +
+                              (received.empty() ? "未签收" : "签收 " + received) + "；归还 " +
                               text_of(p, "returned") + "，销毁 " + text_of(p, "shredded") + "，未还 " +
                               text_of(p, "outstanding"),
                           ""});
@@ -129,7 +160,8 @@ report::Table lending_table(const json::value& answer) {
 }
 
 // The destruction register (销毁记录表): one row per destruction request
-// decided in the month, or made in it and still pending. No titles: a
+// decided in the month, or made in it and still pending, then one per
+// shredding of printed copies recorded in the month. No titles: a
 // destroyed document keeps only a keyed hash of its title.
 report::Table destruction_table(const json::value& answer) {
   report::Table table{{"序号", "申请编号", "文件编号", "密级", "部门", "申请人", "申请时间 (UTC)", "申请理由", "监销人",
@@ -148,6 +180,18 @@ report::Table destruction_table(const json::value& answer) {
                           register_time(text_of(row, "decided_at")), state_in_chinese(state),
                           refused ? text_of(row, "decision_reason") : std::string(),
                           method_in_chinese(text_of(row, "method")), text_of(row, "seq")});
+  }
+  // Paper shredded: each shredding of printed copies recorded in the month
+  // (申请编号 the print request; 申请人 the receiver who held the copies;
+  // 监销人 the department manager who recorded it; no application time).
+  const auto* paper = answer.as_object().if_contains("shredded_copies");
+  if (paper == nullptr || !paper->is_array()) return table;
+  for (const auto& e : paper->as_array()) {
+    table.rows.push_back({std::to_string(table.rows.size() + 1), "PR-" + text_of(e, "print_request_id"),
+                          text_of(e, "document_id"), level_in_chinese(text_of(e, "level")), text_of(e, "department"),
+                          text_of(e, "requested_by"), "", text_of(e, "reason"), text_of(e, "recorded_by"),
+                          register_time(text_of(e, "recorded_at")), "已销毁 " + text_of(e, "copies") + " 份", "",
+                          method_in_chinese(text_of(e, "method")), text_of(e, "seq")});
   }
   return table;
 }
@@ -203,12 +247,15 @@ void add_register_commands(CLI::App& app, Action& action) {
   reg->require_subcommand(1);
   add_register(reg, action, lending, lending_args, "The lending register (借阅记录表): every view grant of one month",
                "A grant belongs to the UTC month it was created in; a printout (状态 纸质 PR-N) to the month it was "
-               "printed in. No document titles are shown.");
+               "printed in, with every return of its copies (归还时间) whenever recorded. No document titles are "
+               "shown.");
   add_register(reg, action, destruction, destruction_args,
-               "The destruction register (销毁记录表): every destruction request decided in one month, and those "
-               "made in it still pending",
-               "A request belongs to the UTC month it was decided in (pending ones: made in). No document titles "
-               "are shown. 日志序号 is the log entry of a destruction: custos destroy certificate SEQ.");
+               "The destruction register (销毁记录表): every destruction request decided in one month, those "
+               "made in it still pending, and the printed copies shredded in it",
+               "A request belongs to the UTC month it was decided in (pending ones: made in); a shredding of "
+               "printed copies (申请编号 PR-N, 销毁方式 纸质粉碎) to the month it was recorded in. No document titles "
+               "are shown. 日志序号 is the log entry: of a document's destruction, custos destroy certificate SEQ; "
+               "of paper shredded, its print.account entry (custos audit list).");
 }
 
 }  // namespace custos::cli

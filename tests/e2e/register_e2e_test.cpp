@@ -57,6 +57,31 @@ class RegisterE2e : public ::testing::Test {
                                  {{"CUSTOS_PASSWORD", std::string(who) + "-password"}});
       ASSERT_EQ(login.exit_code, 0) << login.err;
     }
+    print(lead);
+  }
+  // The lead prints 2 copies of document 1 through the API (as its agent
+  // would) and signs for them; the manager records one returned and one
+  // shredded with the real CLI.
+  static void print(vault::VaultClient& lead) {
+    lead.set_agent_credential(Secret::from_string(vault->enroll_agent("claims")));
+    const json::value ask(json::object{{"copies", 2}, {"reason", "客户回访"}});
+    auto made = lead.call("POST", "/api/v1/documents/1/print-requests", &ask);
+    ASSERT_TRUE(made) << made.error().describe();
+    printout = std::to_string(made->at("id").as_int64());
+    const auto target = "/api/v1/print-requests/" + printout;
+    auto manager = vault->client("manager", "manager-password");
+    const json::value period(json::object{{"from", format_rfc3339(now_seconds() - 60)},
+                                          {"until", format_rfc3339(now_seconds() + 86400)}});
+    ASSERT_TRUE(manager.call("POST", target + "/approve", &period));
+    const json::value printer(json::object{{"printer", "capture"}});
+    ASSERT_TRUE(lead.call("POST", target + "/start", &printer));
+    const json::value job(json::object{{"job_id", 1}, {"pages", 1}});
+    ASSERT_TRUE(lead.call("POST", target + "/complete", &job));
+    ASSERT_TRUE(lead.call("POST", target + "/receive"));
+    auto returned = vault->custos("manager", {"print", "return", printout, "--copies", "1"});
+    ASSERT_EQ(returned.exit_code, 0) << returned.err;
+    auto shredded = vault->custos("manager", {"print", "shred", printout, "--copies", "1", "--reason", "会后销毁"});
+    ASSERT_EQ(shredded.exit_code, 0) << shredded.err;
   }
   static void TearDownTestSuite() {
     delete vault;
@@ -140,21 +165,22 @@ class RegisterE2e : public ::testing::Test {
   }
 
   static VaultProcess* vault;
-  static std::string month, destruction_month;
+  static std::string month, destruction_month, printout;
   static std::int64_t destroyed_seq;
 };
 VaultProcess* RegisterE2e::vault = nullptr;
-std::string RegisterE2e::month, RegisterE2e::destruction_month;
+std::string RegisterE2e::month, RegisterE2e::destruction_month, RegisterE2e::printout;
 std::int64_t RegisterE2e::destroyed_seq = 0;
 
 TEST_F(RegisterE2e, AuditorWritesTheXlsxRegisterOfEveryDepartment) {
   const auto sheet = auditor_xlsx(
-      "lending", month, vault->dir() / "借阅记录.xlsx", 3,
+      "lending", month, vault->dir() / "借阅记录.xlsx", 4,
       {"序号", "文件编号", "密级", "部门", "借阅人", "批准人", "借阅时间 (UTC)", "到期时间 (UTC)", "归还/撤销时间 (UTC)",
        "撤销人", "状态", "查看次数", "机密", "绝密", "claims", "sales", "clerk", "lead", "sales-clerk", "sales-lead",
        "已撤销", "有效"},
       "借阅记录 " + month);
-  EXPECT_NE(sheet.find("<autoFilter ref=\"A1:L4\"/>"), std::string::npos) << "twelve columns, three rows\n" << sheet;
+  EXPECT_NE(sheet.find("<autoFilter ref=\"A1:L5\"/>"), std::string::npos)
+      << "twelve columns, three grants and a printout\n" << sheet;
   EXPECT_NE(sheet.find("<c r=\"L2\"><v>1</v></c>"), std::string::npos) << "the clerk viewed once\n" << sheet;
 }
 
@@ -162,7 +188,8 @@ TEST_F(RegisterE2e, ManagerGetsCsvOfTheirDepartmentOnStandardOutput) {
   auto run = vault->custos("manager", {"register", "lending", "--month", month, "--format", "csv"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_TRUE(run.out.starts_with("\xEF\xBB\xBF序号,文件编号,密级,部门,借阅人,")) << run.out;
-  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 3) << "the headings and claims' two grants\n" << run.out;
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 4)
+      << "the headings, claims' two grants and its printout\n" << run.out;
   EXPECT_NE(run.out.find(",1,机密,claims,clerk,lead,"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find(",已撤销,1\r\n"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("sales"), std::string::npos) << "nothing of another department";
@@ -211,12 +238,14 @@ TEST_F(RegisterE2e, EveryReadIsAudited) {
 
 TEST_F(RegisterE2e, AuditorWritesTheXlsxDestructionRegister) {
   const auto sheet = auditor_xlsx(
-      "destruction", destruction_month, vault->dir() / "销毁记录.xlsx", 3,
+      "destruction", destruction_month, vault->dir() / "销毁记录.xlsx", 4,
       {"序号", "申请编号", "文件编号", "密级", "部门", "申请人", "申请时间 (UTC)", "申请理由", "监销人", "处理时间 (UTC)",
        "结果", "拒绝理由", "销毁方式", "日志序号", "秘密", "机密", "绝密", "claims", "sales", "lead", "lead2",
-       "sales-lead", "records confirmed", "records not yet checked", "已销毁", "已拒绝", "待处理", "密钥销毁"},
+       "sales-lead", "records confirmed", "records not yet checked", "已销毁", "已拒绝", "待处理", "密钥销毁",
+       "纸质粉碎", "会后销毁", "已销毁 1 份"},
       "销毁记录 " + destruction_month);
-  EXPECT_NE(sheet.find("<autoFilter ref=\"A1:N4\"/>"), std::string::npos) << "fourteen columns, three rows\n" << sheet;
+  EXPECT_NE(sheet.find("<autoFilter ref=\"A1:N5\"/>"), std::string::npos)
+      << "fourteen columns, three requests and a shredding\n" << sheet;
   EXPECT_NE(sheet.find("\"><v>" + std::to_string(destroyed_seq) + "</v></c></row>"), std::string::npos)
       << "the destruction's log entry, a number, last in its row\n" << sheet;
 }
@@ -258,7 +287,8 @@ TEST_F(RegisterE2e, ManagerGetsTheDestructionRegisterOfTheirDepartment) {
   auto run = vault->custos("manager", {"register", "destruction", "--month", destruction_month, "--format", "csv"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_TRUE(run.out.starts_with("\xEF\xBB\xBF序号,申请编号,文件编号,密级,部门,申请人,")) << run.out;
-  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 3) << "the headings and claims' two requests\n" << run.out;
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 4)
+      << "the headings, claims' two requests and its shredding\n" << run.out;
   EXPECT_NE(run.out.find(",已销毁,,密钥销毁," + std::to_string(destroyed_seq) + "\r\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find(",已拒绝,records not yet checked,,\r\n"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("sales"), std::string::npos) << "nothing of another department";
@@ -271,6 +301,40 @@ TEST_F(RegisterE2e, ManagerGetsTheDestructionRegisterOfTheirDepartment) {
   ASSERT_FALSE(event.empty());
   EXPECT_EQ(event.at("target").as_string(), "destruction:" + destruction_month);
   EXPECT_EQ(event.at("detail").at("count").as_int64(), 2);
+}
+
+TEST_F(RegisterE2e, PaperCopiesAreInBothRegisters) {
+  auto destruction = vault->custos("manager", {"register", "destruction", "--month", month, "--format", "csv"});
+  ASSERT_EQ(destruction.exit_code, 0) << destruction.err;
+  EXPECT_NE(destruction.out.find(",PR-" + printout + ",1,机密,claims,lead,,会后销毁,manager,"), std::string::npos)
+      << destruction.out;
+  EXPECT_NE(destruction.out.find(",已销毁 1 份,,纸质粉碎,"), std::string::npos) << destruction.out;
+
+  auto lending = vault->custos("manager", {"register", "lending", "--month", month, "--format", "csv"});
+  ASSERT_EQ(lending.exit_code, 0) << lending.err;
+  EXPECT_NE(lending.out.find("（1 份）,manager,纸质 PR-" + printout + " 2 份：签收 "), std::string::npos) << lending.out;
+  EXPECT_NE(lending.out.find("；归还 1，销毁 1，未还 0"), std::string::npos) << lending.out;
+
+  auto run = vault->custos("auditor", {"register", "destruction", "--month", month, "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto answer = json::parse(run.out);
+  const auto& paper = answer.at("shredded_copies").as_array();
+  ASSERT_EQ(paper.size(), 1u) << run.out;
+  EXPECT_EQ(paper[0].at("method").as_string(), "paper-shred");
+  EXPECT_EQ(paper[0].at("reason").as_string(), "会后销毁");
+  EXPECT_EQ(paper[0].at("requested_by").as_string(), "lead");
+  EXPECT_EQ(paper[0].at("recorded_by").as_string(), "manager");
+  auto auditor = vault->client("auditor", "auditor-password");
+  auto entries = auditor.call("GET", "/api/v1/audit?action=print.account&outcome=allowed");
+  ASSERT_TRUE(entries) << entries.error().describe();
+  bool found = false;
+  for (const auto& e : entries->at("events").as_array()) {
+    if (e.at("seq").as_int64() != paper[0].at("seq").as_int64()) continue;
+    found = true;
+    EXPECT_EQ(e.at("detail").at("outcome").as_string(), "shredded");
+    EXPECT_EQ(e.at("detail").at("reason").as_string(), "会后销毁");
+  }
+  EXPECT_TRUE(found) << "the shredding's seq is its print.account entry";
 }
 
 }  // namespace

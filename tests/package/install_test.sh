@@ -236,7 +236,8 @@ if [ -z "${CUSTOS_PREVIOUS_PACKAGES:-}" ]; then
     step "the store as the previous release left it: schema $((newest - 1))"
     case "$newest" in
         8) undo="DROP TABLE print_requests;" ;;
-        *) fail "install_test.sh cannot undo migration $newest: add its rollback beside migration 8's" ;;
+        9) undo="DROP TABLE print_copy_events;" ;;
+        *) fail "install_test.sh cannot undo migration $newest: add its rollback beside migration 9's" ;;
     esac
     schema "BEGIN; $undo DELETE FROM schema_migrations WHERE version = $newest; COMMIT;" ||
         fail "could not roll the store back to schema $((newest - 1))"

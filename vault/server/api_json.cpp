@@ -1,6 +1,8 @@
 #include "api_json.hpp"
 #include "print_api.hpp"
 
+#include <map>
+
 #include "custos/auditlog/export_file.hpp"
 
 namespace custos::vault::api_json {
@@ -165,6 +167,25 @@ json::object register_answer(std::string_view name, const Register<Row>& reg, js
   return o;
 }
 
+// A copy event as both registers show it: which printout, what became of
+// how many copies, who recorded it when, and its log entry.
+json::object copy_event(const PrintCopyEvent& e) {
+  json::object o;
+  o["id"] = e.id;
+  o["print_request_id"] = e.request_id;
+  o["document_id"] = e.document_id;
+  o["level"] = to_string(e.level);
+  o["department"] = e.department;
+  o["requested_by"] = e.requested_by_name;
+  o["kind"] = to_string(e.kind);
+  o["copies"] = e.copies;
+  o["recorded_by"] = e.recorded_by_name;
+  o["recorded_at"] = format_rfc3339(e.recorded_at);
+  o["reason"] = e.reason;
+  o["seq"] = e.audit_seq;
+  return o;
+}
+
 }  // namespace
 
 json::object lending_register(const LendingRegister& lending) {
@@ -190,7 +211,16 @@ json::object lending_register(const LendingRegister& lending) {
   }
   auto answer = register_answer("lending", lending, std::move(rows));
   json::array printouts;
-  for (const auto& p : lending.printouts) printouts.emplace_back(print_request_json(p, lending.generated_at));
+  // Each printout with its own events (printouts are by print time, the
+  // events by request, then time).
+  std::map<Id, json::array> events;
+  for (const auto& e : lending.printout_events) events[e.request_id].emplace_back(copy_event(e));
+  for (const auto& p : lending.printouts) {
+    auto o = print_request_json(p, lending.generated_at);
+    auto found = events.find(p.id);
+    o["copy_events"] = found == events.end() ? json::array() : std::move(found->second);
+    printouts.emplace_back(std::move(o));
+  }
   answer["printouts"] = std::move(printouts);
   return answer;
 }
@@ -211,7 +241,15 @@ json::object destruction_register(const DestructionRegister& destruction) {
     o["seq"] = row.seq ? json::value(*row.seq) : json::value(nullptr);
     rows.emplace_back(std::move(o));
   }
-  return register_answer("destruction", destruction, std::move(rows));
+  auto answer = register_answer("destruction", destruction, std::move(rows));
+  json::array paper;
+  for (const auto& e : destruction.shredded_copies) {
+    auto o = copy_event(e);
+    o["method"] = "paper-shred";
+    paper.emplace_back(std::move(o));
+  }
+  answer["shredded_copies"] = std::move(paper);
+  return answer;
 }
 
 }  // namespace custos::vault::api_json

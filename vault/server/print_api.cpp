@@ -126,8 +126,12 @@ Result<ApiResponse> handle_print(PrintService& prints, Action action, std::optio
       if (*copies < 1 || *copies > kMaxPrintCopies) {
         return fail(ErrorCode::invalid_argument, "copies are 1 to " + std::to_string(kMaxPrintCopies));
       }
-      const auto outcome = name == "shred" ? CopyOutcome::shredded : CopyOutcome::returned;
-      return answer(200, prints.account(principal, *id, outcome, static_cast<int>(*copies), origin));
+      // Why copies were shredded goes into the destruction register.
+      const bool shred = name == "shred";
+      auto reason = shred ? body.text("reason", false) : Result<std::string>(std::string());
+      if (!reason) return fail(reason.error());
+      return answer(200, prints.account(principal, *id, shred ? CopyOutcome::shredded : CopyOutcome::returned,
+                                        static_cast<int>(*copies), *reason, origin));
     }
     case Action::print_start: {
       if (agent == nullptr) return fail(ErrorCode::unauthenticated, "printing needs an enrolled workstation's agent");

@@ -348,6 +348,30 @@ Result<PrintRequest> PrintService::abort(const Principal& by, const Agent& agent
   });
 }
 
+namespace {
+
+// Writes a copy event and its audit record in `tx`: the record first, so
+// the event names its log entry; either failing fails both.
+Result<void> record_copies(Transaction& tx, const Principal& by, const PrintRequest& r, CopyEventKind kind,
+                           int copies, std::string_view reason, Action action, std::string detail,
+                           const Origin& origin) {
+  auto seq = tx.append_audit(make_audit(origin, &by, action, target_of(r.id), Outcome::allowed, "ok", std::move(detail)));
+  if (!seq) return fail(seq.error());
+  PrintCopyEvent event;
+  event.request_id = r.id;
+  event.kind = kind;
+  event.copies = copies;
+  event.recorded_by = by.user.id;
+  event.recorded_at = origin.now;
+  event.reason = std::string(reason);
+  event.audit_seq = *seq;
+  auto made = tx.insert_print_copy_event(event);
+  if (!made) return fail(made.error());
+  return ok();
+}
+
+}  // namespace
+
 Result<PrintRequest> PrintService::receive(const Principal& by, Id id, const Origin& origin) {
   CUSTOS_TRY_VOID(require_role(by, Action::print_receive));
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<PrintRequest> {
@@ -363,20 +387,23 @@ Result<PrintRequest> PrintService::receive(const Principal& by, Id id, const Ori
     if (found->received_at) {
       return fail(ErrorCode::conflict, "the copies of print request " + id_text(id) + " were signed for already");
     }
-    auto row = *found;
-    row.received_at = origin.now;
-    CUSTOS_TRY_VOID(tx.update_print_request(row, PrintState::printed));
-    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::print_receive, target_of(id),
-                                   "{\"document\":" + id_text(row.document_id) + ",\"copies\":" +
-                                       std::to_string(row.copies) + "}"));
+    CUSTOS_TRY_VOID(record_copies(tx, by, *found, CopyEventKind::received, found->copies, {}, Action::print_receive,
+                                  "{\"document\":" + id_text(found->document_id) + ",\"copies\":" +
+                                      std::to_string(found->copies) + "}",
+                                  origin));
     return tx.print_request_by_id(id);
   });
 }
 
 Result<PrintRequest> PrintService::account(const Principal& by, Id id, CopyOutcome outcome, int copies,
-                                           const Origin& origin) {
+                                           std::string_view reason, const Origin& origin) {
   CUSTOS_TRY_VOID(require_role(by, Action::print_account));
   if (copies < 1) return fail(ErrorCode::invalid_argument, "copies are at least 1");
+  if (reason.size() > kMaxPrintReasonBytes) {
+    return fail(ErrorCode::invalid_argument,
+                "a reason is at most " + std::to_string(kMaxPrintReasonBytes) + " bytes");
+  }
+  const bool shredded = outcome == CopyOutcome::shredded;
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<PrintRequest> {
     auto found = managed_request(tx, by, id, PrintState::printed, "has not been printed");
     if (!found) return found;
@@ -384,14 +411,13 @@ Result<PrintRequest> PrintService::account(const Principal& by, Id id, CopyOutco
       return fail(ErrorCode::conflict, "print request " + id_text(id) + " has " +
                                                    std::to_string(found->outstanding()) + " copies outstanding");
     }
-    auto row = *found;
-    (outcome == CopyOutcome::returned ? row.returned : row.shredded) += copies;
-    CUSTOS_TRY_VOID(tx.update_print_request(row, PrintState::printed));
-    CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::print_account, target_of(id),
-                                   std::string("{\"document\":") + id_text(row.document_id) + ",\"outcome\":\"" +
-                                       (outcome == CopyOutcome::returned ? "returned" : "shredded") +
-                                       "\",\"copies\":" + std::to_string(copies) + ",\"outstanding\":" +
-                                       std::to_string(row.outstanding()) + "}"));
+    std::string detail = std::string("{\"document\":") + id_text(found->document_id) + ",\"outcome\":\"" +
+                         (shredded ? "shredded" : "returned") + "\",\"copies\":" + std::to_string(copies) +
+                         ",\"outstanding\":" + std::to_string(found->outstanding() - copies);
+    if (!reason.empty()) detail += ",\"reason\":\"" + json_escape(reason) + "\"";
+    detail += "}";
+    CUSTOS_TRY_VOID(record_copies(tx, by, *found, shredded ? CopyEventKind::shredded : CopyEventKind::returned, copies,
+                                  reason, Action::print_account, std::move(detail), origin));
     return tx.print_request_by_id(id);
   });
 }

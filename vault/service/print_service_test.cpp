@@ -69,6 +69,30 @@ class PrintTest : public ServiceTest {
     return r->id;
   }
 
+  // A request of the clerk for 2 copies, printed.
+  Id printed() {
+    const auto id = approved(granted());
+    EXPECT_TRUE(prints->start(clerk, claims_agent, id, "capture", origin()));
+    EXPECT_TRUE(prints->complete(clerk, claims_agent, id, 9, 2, origin()));
+    return id;
+  }
+
+  // Every copy event, by time.
+  std::vector<PrintCopyEvent> copy_events() {
+    auto events = transact(*store, TxMode::read, [](Transaction& tx) {
+      return tx.print_copy_events_between(0, now_seconds() + 86400, std::nullopt, std::nullopt);
+    });
+    EXPECT_TRUE(events) << events.error().describe();
+    return events ? *events : std::vector<PrintCopyEvent>{};
+  }
+
+  void raw_sql_fails(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &db), SQLITE_OK);
+    EXPECT_NE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    sqlite3_close(db);
+  }
+
   std::size_t audit_count(const std::string& action) {
     AuditQuery query;
     query.action = action;
@@ -221,12 +245,12 @@ TEST_F(PrintTest, ReceiptAccountingAndOverdue) {
   EXPECT_EQ(overdue->front().outstanding(), 2);
   EXPECT_TRUE(prints->list(sales_manager, PrintListing{{}, true}, after)->empty()) << "another department's";
 
-  EXPECT_EQ(prints->account(clerk, id, CopyOutcome::returned, 1, origin()).error().code,
+  EXPECT_EQ(prints->account(clerk, id, CopyOutcome::returned, 1, "", origin()).error().code,
             ErrorCode::permission_denied);
-  EXPECT_EQ(prints->account(manager, id, CopyOutcome::returned, 3, origin()).error().code, ErrorCode::conflict)
+  EXPECT_EQ(prints->account(manager, id, CopyOutcome::returned, 3, "", origin()).error().code, ErrorCode::conflict)
       << "more than outstanding";
-  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::returned, 1, origin()));
-  auto shredded = prints->account(manager, id, CopyOutcome::shredded, 1, origin());
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::returned, 1, "", origin()));
+  auto shredded = prints->account(manager, id, CopyOutcome::shredded, 1, "", origin());
   ASSERT_TRUE(shredded);
   EXPECT_EQ(shredded->returned, 1);
   EXPECT_EQ(shredded->shredded, 1);
@@ -234,11 +258,126 @@ TEST_F(PrintTest, ReceiptAccountingAndOverdue) {
   EXPECT_TRUE(prints->list(manager, PrintListing{{}, true}, after)->empty());
 }
 
+// Signing for, returning and shredding each add a copy event naming the
+// audit entry written with it; the request's counters are their sums.
+TEST_F(PrintTest, EachCopyEventIsStoredWithItsAuditEntry) {
+  const auto id = printed();
+  ASSERT_TRUE(prints->receive(clerk, id, origin()));
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::returned, 1, "", origin()));
+  auto done = prints->account(manager, id, CopyOutcome::shredded, 1, "复印件破损 worn", origin());
+  ASSERT_TRUE(done) << done.error().describe();
+  EXPECT_EQ(done->returned, 1);
+  EXPECT_EQ(done->shredded, 1);
+  EXPECT_EQ(done->outstanding(), 0);
+
+  const auto events = copy_events();
+  ASSERT_EQ(events.size(), 3u);
+  const std::vector<std::tuple<CopyEventKind, int, std::string, std::string>> expected = {
+      {CopyEventKind::received, 2, "clerk", ""},
+      {CopyEventKind::returned, 1, "manager", ""},
+      {CopyEventKind::shredded, 1, "manager", "复印件破损 worn"}};
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    EXPECT_EQ(e.request_id, id);
+    EXPECT_EQ(e.kind, std::get<0>(expected[i])) << i;
+    EXPECT_EQ(e.copies, std::get<1>(expected[i])) << i;
+    EXPECT_EQ(e.recorded_by_name, std::get<2>(expected[i])) << i;
+    EXPECT_EQ(e.reason, std::get<3>(expected[i])) << i;
+    EXPECT_EQ(e.requested_by_name, "clerk");
+    EXPECT_EQ(e.level, Level::confidential);
+    EXPECT_EQ(e.department, "claims");
+    const auto entry = audit_entry(e.audit_seq);
+    EXPECT_EQ(entry.action, i == 0 ? "print.receive" : "print.account");
+    EXPECT_EQ(entry.target, "print_request:" + std::to_string(id));
+    EXPECT_EQ(entry.time, e.recorded_at);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM audit_events WHERE action = 'print.account' AND detail LIKE "
+                  "'%\"reason\":\"复印件破损 worn\"%'"),
+            1);
+  // The events are kept as recorded.
+  raw_sql_fails("UPDATE print_copy_events SET copies = 2");
+  raw_sql_fails("DELETE FROM print_copy_events");
+}
+
+TEST_F(PrintTest, RefusedAccountingWritesNothing) {
+  const auto id = printed();
+  EXPECT_EQ(prints->account(manager, id, CopyOutcome::shredded, 3, "", origin()).error().code, ErrorCode::conflict)
+      << "more copies shredded than outstanding";
+  EXPECT_EQ(prints->account(clerk, id, CopyOutcome::shredded, 1, "", origin()).error().code,
+            ErrorCode::permission_denied) << "not a manager";
+  EXPECT_EQ(prints->account(sales_manager, id, CopyOutcome::shredded, 1, "", origin()).error().code,
+            ErrorCode::permission_denied) << "another department's manager";
+  EXPECT_EQ(prints->account(manager, id, CopyOutcome::shredded, 1, std::string(kMaxPrintReasonBytes + 1, 'x'),
+                            origin()).error().code,
+            ErrorCode::invalid_argument);
+  EXPECT_EQ(prints->account(manager, id, CopyOutcome::shredded, 0, "", origin()).error().code,
+            ErrorCode::invalid_argument);
+  auto unprinted = approved(granted());
+  EXPECT_EQ(prints->account(manager, unprinted, CopyOutcome::shredded, 1, "", origin()).error().code,
+            ErrorCode::conflict);
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::shredded, 2, "", origin()));
+  EXPECT_EQ(prints->account(manager, id, CopyOutcome::returned, 1, "", origin()).error().code, ErrorCode::conflict)
+      << "none left";
+  EXPECT_EQ(copy_events().size(), 1u);
+  EXPECT_EQ(audit_count("print.account"), 1u) << "refusals are the API's to record";
+}
+
+// When the audit record cannot be written, neither is the event nor the
+// counter: the accounting fails closed.
+TEST_F(PrintTest, AnUnwritableAuditRecordLeavesNothingHalfWritten) {
+  const auto id = printed();
+  raw_sql("CREATE TRIGGER audit_down BEFORE INSERT ON audit_events WHEN NEW.action IN ('print.account', "
+          "'print.receive') BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END");
+  auto shredded = prints->account(manager, id, CopyOutcome::shredded, 1, "worn", origin());
+  ASSERT_FALSE(shredded);
+  EXPECT_EQ(shredded.error().code, ErrorCode::conflict) << "SQLite reports the refusing trigger as a constraint";
+  ASSERT_FALSE(prints->receive(clerk, id, origin()));
+  EXPECT_TRUE(copy_events().empty());
+  auto unchanged = prints->show(manager, id, origin());
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(unchanged->shredded, 0);
+  EXPECT_FALSE(unchanged->received_at);
+  EXPECT_EQ(audit_count("print.account"), 0u);
+
+  raw_sql("DROP TRIGGER audit_down");
+  ASSERT_TRUE(prints->receive(clerk, id, origin()));
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::shredded, 1, "worn", origin()));
+  EXPECT_EQ(copy_events().size(), 2u);
+}
+
+// A store of schema 8 kept only the counters; migration 9 finds each event
+// in the audit log, with who recorded it and when.
+TEST_F(PrintTest, AStoreOfSchema8GetsItsCopyEventsFromTheAuditLog) {
+  const auto id = printed();
+  ASSERT_TRUE(prints->receive(clerk, id, origin()));
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::returned, 1, "", origin()));
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::shredded, 1, "worn", origin()));
+  const auto before = copy_events();
+  ASSERT_EQ(before.size(), 3u);
+  close_store();
+  raw_sql("DROP TABLE print_copy_events; DELETE FROM schema_migrations WHERE version = 9");
+  auto reopened = open_sqlite_store(dir / "vault.db", false);
+  ASSERT_TRUE(reopened) << reopened.error().describe();
+  store = std::move(*reopened);
+  const auto after = copy_events();
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].request_id, before[i].request_id);
+    EXPECT_EQ(after[i].kind, before[i].kind) << i;
+    EXPECT_EQ(after[i].copies, before[i].copies) << i;
+    EXPECT_EQ(after[i].recorded_by, before[i].recorded_by) << i;
+    EXPECT_EQ(after[i].recorded_at, before[i].recorded_at) << i;
+    EXPECT_EQ(after[i].reason, before[i].reason) << i;
+    EXPECT_EQ(after[i].audit_seq, before[i].audit_seq) << i;
+  }
+  EXPECT_EQ(count("SELECT max(version) FROM schema_migrations"), 9);
+}
+
 TEST_F(PrintTest, PrintoutsAreInTheLendingRegister) {
   const auto id = approved(granted());
   ASSERT_TRUE(prints->start(clerk, claims_agent, id, "capture", origin()));
   ASSERT_TRUE(prints->complete(clerk, claims_agent, id, 9, 2, origin()));
-  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::shredded, 1, origin()));
+  ASSERT_TRUE(prints->account(manager, id, CopyOutcome::shredded, 1, "", origin()));
   RegisterService registers(*store, *sink);
   const auto month = format_rfc3339(now_seconds()).substr(0, 7);
   auto lending = registers.lending(manager, month, std::nullopt, origin());

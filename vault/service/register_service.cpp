@@ -93,29 +93,19 @@ Result<Register<Row>> read_register(Store& store, AuditSink& audit, const Princi
 
 Result<LendingRegister> RegisterService::lending(const Principal& by, std::string_view month,
                                                  const std::optional<std::string>& department, const Origin& origin) {
-  auto out = lend_grants(by, month, department, origin);
-  if (!out) return out;
-  // Paper lent: the printouts of the month, of the same department(s).
-  auto printed = transact(store_, TxMode::read, [&](Transaction& tx) -> Result<std::vector<PrintRequest>> {
-    std::optional<Id> scope;
-    if (out->department) {
-      auto found = tx.department_by_name(*out->department);
-      if (!found) return fail(found.error());
-      scope = found->id;
-    }
-    return tx.print_requests_printed_between(out->month.start, out->month.end, scope);
-  });
-  if (!printed) return fail(printed.error());
-  out->printouts = std::move(*printed);
-  return out;
-}
-
-Result<LendingRegister> RegisterService::lend_grants(const Principal& by, std::string_view month,
-                                                     const std::optional<std::string>& department,
-                                                     const Origin& origin) {
-  return read_register<LendingRow>(
+  // Paper lent: the printouts of the month, of the same department(s), with
+  // what became of their copies so far; read in the grants' transaction.
+  std::vector<PrintRequest> printouts;
+  std::vector<PrintCopyEvent> events;
+  auto out = read_register<LendingRow>(
       store_, audit_, by, Action::register_lending, "lending", month, department, origin,
       [&](Transaction& tx, const UtcMonth& window, std::optional<Id> scope) -> Result<std::vector<LendingRow>> {
+        auto printed = tx.print_requests_printed_between(window.start, window.end, scope);
+        if (!printed) return fail(printed.error());
+        printouts = std::move(*printed);
+        auto copies = tx.print_copy_events_of_printed_between(window.start, window.end, scope);
+        if (!copies) return fail(copies.error());
+        events = std::move(*copies);
         auto grants = tx.grants_created_between(window.start, window.end, scope);
         if (!grants) return fail(grants.error());
         std::vector<LendingRow> list;
@@ -134,14 +124,22 @@ Result<LendingRegister> RegisterService::lend_grants(const Principal& by, std::s
         count_views(list, *releases);
         return list;
       });
+  if (!out) return out;
+  out->printouts = std::move(printouts);
+  out->printout_events = std::move(events);
+  return out;
 }
 
 Result<DestructionRegister> RegisterService::destruction(const Principal& by, std::string_view month,
                                                          const std::optional<std::string>& department,
                                                          const Origin& origin) {
-  return read_register<DestructionRow>(
+  std::vector<PrintCopyEvent> shredded;
+  auto out = read_register<DestructionRow>(
       store_, audit_, by, Action::register_destruction, "destruction", month, department, origin,
-      [](Transaction& tx, const UtcMonth& window, std::optional<Id> scope) -> Result<std::vector<DestructionRow>> {
+      [&](Transaction& tx, const UtcMonth& window, std::optional<Id> scope) -> Result<std::vector<DestructionRow>> {
+        auto paper = tx.print_copy_events_between(window.start, window.end, scope, CopyEventKind::shredded);
+        if (!paper) return fail(paper.error());
+        shredded = std::move(*paper);
         auto requests = tx.destruction_requests_between(window.start, window.end, scope);
         if (!requests) return fail(requests.error());
         // A supervision and its log entry share one transaction and one
@@ -169,6 +167,9 @@ Result<DestructionRegister> RegisterService::destruction(const Principal& by, st
         }
         return list;
       });
+  if (!out) return out;
+  out->shredded_copies = std::move(shredded);
+  return out;
 }
 
 }  // namespace custos::vault

@@ -5,6 +5,7 @@
 #include "custos/vault/register_service.hpp"
 
 #include "custos/vault/destruction_service.hpp"
+#include "custos/vault/print_service.hpp"
 
 #include "service_test_harness.hpp"
 
@@ -327,14 +328,9 @@ TEST_F(DestructionRegisterTest, TheSeqIsTheDocumentsDestructionEntry) {
   ASSERT_NO_FATAL_FAILURE(destroy());
   auto november = register_of(auditor, "2026-11");
   ASSERT_TRUE(november);
-  AuditQuery query;
-  query.after_seq = *november->rows.at(0).seq - 1;
-  query.limit = 1;
-  auto entry = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.list_audit(query); });
-  ASSERT_TRUE(entry);
-  ASSERT_EQ(entry->size(), 1u);
-  EXPECT_EQ((*entry)[0].action, "document.destroy");
-  EXPECT_EQ((*entry)[0].target, "document:" + std::to_string(november->rows[0].request.document_id));
+  const auto entry = audit_entry(*november->rows.at(0).seq);
+  EXPECT_EQ(entry.action, "document.destroy");
+  EXPECT_EQ(entry.target, "document:" + std::to_string(november->rows[0].request.document_id));
 }
 
 TEST_F(DestructionRegisterTest, ManagersAndLeadsSeeTheirOwnDepartment) {
@@ -371,6 +367,110 @@ TEST_F(DestructionRegisterTest, TheReadIsAudited) {
   ASSERT_TRUE(register_of(auditor, "2026-11", "sales"));
   expect_reads("register.destruction", "destruction:2026-11", "lead",
                {R"({"department":"claims","count":2})", R"({"department":"sales","count":1})"});
+}
+
+// Paper: a printout of three copies made in November, signed for, one
+// handed back, one shredded on November's last second and one on
+// December's first.
+class PaperRegisterTest : public DestructionRegisterTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(DestructionRegisterTest::SetUp());
+    prints = std::make_unique<PrintService>(*store, *sink, signing);
+    auto made = transact(*store, TxMode::write, [&](Transaction& tx) -> Result<Agent> {
+      Agent a;
+      a.hostname = "ws-claims";
+      a.machine_id = "m-claims";
+      a.department_id = clerk.user.department_id;
+      a.credential_hash = "hash";
+      a.enrolled_at = at("2026-11-01T00:00:00Z");
+      auto inserted = tx.insert_agent(a);
+      if (!inserted) return inserted;
+      CUSTOS_TRY_VOID(append_allowed(tx, when("2026-11-01T00:00:00Z"), &admin, Action::agent_enroll, "agent:1"));
+      return inserted;
+    });
+    ASSERT_TRUE(made) << made.error().describe();
+    agent = *made;
+  }
+
+  void print_and_account() {
+    grant(lead, claims_doc, "clerk", "2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z");
+    auto asked = prints->request(clerk, NewPrintRequest{claims_doc, 3, "客户回访", ""}, when("2026-11-01T08:00:00Z"));
+    ASSERT_TRUE(asked) << asked.error().describe();
+    request = asked->id;
+    ASSERT_TRUE(prints->approve(manager, request, at("2026-11-01T09:00:00Z"), at("2026-11-10T00:00:00Z"),
+                                when("2026-11-01T09:00:00Z")));
+    ASSERT_TRUE(prints->start(clerk, agent, request, "capture", when("2026-11-02T08:00:00Z")));
+    ASSERT_TRUE(prints->complete(clerk, agent, request, 7, 2, when("2026-11-02T08:01:00Z")));
+    ASSERT_TRUE(prints->receive(clerk, request, when("2026-11-02T08:30:00Z")));
+    ASSERT_TRUE(prints->account(manager, request, CopyOutcome::returned, 1, "", when("2026-11-05T10:00:00Z")));
+    ASSERT_TRUE(prints->account(manager, request, CopyOutcome::shredded, 1, "会后销毁 after the meeting",
+                                when("2026-11-30T23:59:59Z")));
+    ASSERT_TRUE(prints->account(manager, request, CopyOutcome::shredded, 1, "", when("2026-12-01T00:00:00Z")));
+  }
+
+  const SigningKey signing = SigningKey::generate();
+  std::unique_ptr<PrintService> prints;
+  Agent agent;
+  Id request = 0;
+};
+
+TEST_F(PaperRegisterTest, TheDestructionRegisterListsEachShreddingOfPrintedCopiesInItsMonth) {
+  ASSERT_NO_FATAL_FAILURE(print_and_account());
+  ASSERT_NO_FATAL_FAILURE(destroy());
+  auto november = register_of(auditor, "2026-11");
+  ASSERT_TRUE(november) << november.error().describe();
+  EXPECT_EQ(ids(*november), (std::vector<Id>{supervised, refused, pending})) << "the documents' rows as before";
+  ASSERT_EQ(november->shredded_copies.size(), 1u);
+  const auto& paper = november->shredded_copies[0];
+  EXPECT_EQ(paper.request_id, request);
+  EXPECT_EQ(paper.kind, CopyEventKind::shredded);
+  EXPECT_EQ(paper.copies, 1);
+  EXPECT_EQ(paper.document_id, claims_doc);
+  EXPECT_EQ(paper.level, Level::confidential);
+  EXPECT_EQ(paper.department, "claims");
+  EXPECT_EQ(paper.requested_by_name, "clerk") << "the receiver who held the copies";
+  EXPECT_EQ(paper.recorded_by_name, "manager") << "the manager who saw them shredded";
+  EXPECT_EQ(paper.recorded_at, at("2026-11-30T23:59:59Z"));
+  EXPECT_EQ(paper.reason, "会后销毁 after the meeting");
+
+  const auto entry = audit_entry(paper.audit_seq);
+  EXPECT_EQ(entry.action, "print.account");
+  EXPECT_EQ(entry.target, "print_request:" + std::to_string(request));
+
+  auto next = register_of(auditor, "2026-12");
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->shredded_copies.size(), 1u);
+  EXPECT_EQ(next->shredded_copies[0].recorded_at, at("2026-12-01T00:00:00Z"));
+  EXPECT_TRUE(next->shredded_copies[0].reason.empty());
+  EXPECT_TRUE(register_of(auditor, "2026-10")->shredded_copies.empty());
+
+  EXPECT_EQ(register_of(manager, "2026-11")->shredded_copies.size(), 1u) << "their own department's";
+  EXPECT_TRUE(register_of(sales_manager, "2026-11")->shredded_copies.empty()) << "not another department's";
+  EXPECT_TRUE(register_of(auditor, "2026-11", "sales")->shredded_copies.empty());
+}
+
+TEST_F(PaperRegisterTest, TheLendingRegisterShowsEachPrintoutsReceiptAndReturnsWithTheirDates) {
+  ASSERT_NO_FATAL_FAILURE(print_and_account());
+  auto november = lending(manager, "2026-11");
+  ASSERT_TRUE(november) << november.error().describe();
+  ASSERT_EQ(november->printouts.size(), 1u);
+  EXPECT_EQ(november->printouts[0].returned, 1);
+  EXPECT_EQ(november->printouts[0].shredded, 2);
+  EXPECT_EQ(november->printouts[0].received_at, at("2026-11-02T08:30:00Z"));
+  std::vector<std::pair<CopyEventKind, UnixSeconds>> events;
+  for (const auto& e : november->printout_events) {
+    EXPECT_EQ(e.request_id, request);
+    events.emplace_back(e.kind, e.recorded_at);
+  }
+  EXPECT_EQ(events, (std::vector<std::pair<CopyEventKind, UnixSeconds>>{
+                        {CopyEventKind::received, at("2026-11-02T08:30:00Z")},
+                        {CopyEventKind::returned, at("2026-11-05T10:00:00Z")},
+                        {CopyEventKind::shredded, at("2026-11-30T23:59:59Z")},
+                        {CopyEventKind::shredded, at("2026-12-01T00:00:00Z")}}))
+      << "every event of the month's printouts, whenever recorded";
+  EXPECT_TRUE(lending(manager, "2026-12")->printout_events.empty()) << "printed in November";
+  EXPECT_TRUE(lending(sales_manager, "2026-11")->printout_events.empty());
 }
 
 TEST(LendingStatus, RevokedWinsThenTheEnd) {

@@ -44,6 +44,17 @@ struct ServiceHarness {
     admin = Principal{made->user, ""};
   }
 
+  // The audit entry at `seq` (none: an empty record, which the caller's
+  // expectations then fail on).
+  AuditRecord audit_entry(Id seq) {
+    AuditQuery query;
+    query.after_seq = seq - 1;
+    query.limit = 1;
+    auto entry = transact(*store, TxMode::read, [&](Transaction& tx) { return tx.list_audit(query); });
+    EXPECT_TRUE(entry && entry->size() == 1) << "no audit entry " << seq;
+    return entry && entry->size() == 1 ? entry->front() : AuditRecord{};
+  }
+
   // Ends every service and closes the store; its files stay until the end.
   void close_services() {
     grants.reset();

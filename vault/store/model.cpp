@@ -30,6 +30,7 @@ constexpr std::array<std::string_view, 3> kDestructionStates = {"pending", "supe
 constexpr std::array<std::string_view, 2> kRecordStates = {"ok", "problem"};
 constexpr std::array<std::string_view, 2> kCaseStates = {"open", "cleared"};
 constexpr std::array<std::string_view, 5> kPrintStates = {"pending", "approved", "refused", "printing", "printed"};
+constexpr std::array<std::string_view, 3> kCopyEventKinds = {"received", "returned", "shredded"};
 
 }  // namespace
 
@@ -79,6 +80,11 @@ CaseState case_state_from_string(std::string_view text) noexcept { return parse(
 std::string_view to_string(PrintState state) noexcept { return name(kPrintStates, state); }
 PrintState print_state_from_string(std::string_view text) noexcept {
   return parse(kPrintStates, text, PrintState::unknown);
+}
+
+std::string_view to_string(CopyEventKind kind) noexcept { return name(kCopyEventKinds, kind); }
+CopyEventKind copy_event_kind_from_string(std::string_view text) noexcept {
+  return parse(kCopyEventKinds, text, CopyEventKind::unknown);
 }
 
 std::string_view to_string(Outcome outcome) noexcept {

@@ -326,7 +326,43 @@ CREATE INDEX print_requests_by_document ON print_requests(document_id);
 CREATE INDEX print_requests_by_printed ON print_requests(printed_at);
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Version 9: what became of printed copies, one row per event (signed for,
+// handed back, shredded), each with the audit entry written in the same
+// transaction; the request's received_at / returned / shredded stay as the
+// events' sums. Events, like the audit table, are only added. A store of
+// version 8 gets the events its audit log recorded (print.receive,
+// print.account; one scan of the audit table), so its registers list them.
+constexpr const char* kV9 = R"sql(
+CREATE TABLE print_copy_events (
+  id           INTEGER PRIMARY KEY,
+  request_id   INTEGER NOT NULL REFERENCES print_requests(id),
+  kind         TEXT NOT NULL CHECK (kind IN ('received', 'returned', 'shredded')),
+  copies       INTEGER NOT NULL CHECK (copies >= 1),
+  recorded_by  INTEGER NOT NULL REFERENCES users(id),
+  recorded_at  INTEGER NOT NULL,
+  reason       TEXT NOT NULL DEFAULT '',
+  audit_seq    INTEGER NOT NULL REFERENCES audit_events(seq)
+);
+CREATE INDEX print_copy_events_by_request ON print_copy_events(request_id);
+CREATE INDEX print_copy_events_by_time ON print_copy_events(recorded_at);
+CREATE TRIGGER print_copy_events_append_only_update BEFORE UPDATE ON print_copy_events
+BEGIN SELECT RAISE(ABORT, 'print copy events are append-only'); END;
+CREATE TRIGGER print_copy_events_append_only_delete BEFORE DELETE ON print_copy_events
+BEGIN SELECT RAISE(ABORT, 'print copy events are append-only'); END;
+INSERT INTO print_copy_events (request_id, kind, copies, recorded_by, recorded_at, reason, audit_seq)
+SELECT p.id,
+       CASE a.action WHEN 'print.receive' THEN 'received' ELSE json_extract(a.detail, '$.outcome') END,
+       CASE a.action WHEN 'print.receive' THEN p.copies ELSE json_extract(a.detail, '$.copies') END,
+       a.actor_id, a.time, COALESCE(json_extract(a.detail, '$.reason'), ''), a.seq
+FROM (SELECT seq, time, actor_id, action, detail, CAST(substr(target, 15) AS INTEGER) AS request_id
+      FROM audit_events
+      WHERE action IN ('print.receive', 'print.account') AND outcome = 'allowed'
+        AND target LIKE 'print_request:%' AND actor_id IS NOT NULL) a
+JOIN print_requests p ON p.id = a.request_id
+ORDER BY a.seq;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "users, sessions, documents, grants, audit events", kV1},
     {2, "policy versions and signed bundles", kV2},
     {3, "the Merkle log: subtree hashes and signed tree heads", kV3},
@@ -335,6 +371,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, "workstation agents, enrollment tokens, agent events", kV6},
     {7, "document ciphertext in blob files", kV7},
     {8, "print requests", kV8},
+    {9, "print copy events: signed for, returned, shredded", kV9},
 }};
 
 }  // namespace

@@ -94,18 +94,111 @@ Result<std::vector<PrintRequest>> PrintTables::printed_between(UnixSeconds from,
 Result<void> PrintTables::update(const PrintRequest& r, PrintState expected) {
   TRY_STMT(s, db_.prepare("UPDATE print_requests SET state = ?1, decided_by = ?2, decided_at = ?3, "
                           "decision_reason = ?4, valid_from = ?5, valid_until = ?6, agent_id = ?7, printer_used = ?8, "
-                          "started_at = ?9, printed_at = ?10, job_id = ?11, pages = ?12, received_at = ?13, "
-                          "returned = ?14, shredded = ?15 WHERE id = ?16 AND state = ?17"));
+                          "started_at = ?9, printed_at = ?10, job_id = ?11, pages = ?12 WHERE id = ?13 AND state = ?14"));
   s.bind(1, to_string(r.state)).bind(2, r.decided_by).bind(3, r.decided_at).bind(4, r.decision_reason)
       .bind(5, r.valid_from).bind(6, r.valid_until).bind(7, r.agent_id).bind(8, r.printer_used)
-      .bind(9, r.started_at).bind(10, r.printed_at).bind(11, r.job_id).bind(12, r.pages).bind(13, r.received_at)
-      .bind(14, std::int64_t{r.returned}).bind(15, std::int64_t{r.shredded}).bind(16, r.id)
-      .bind(17, to_string(expected));
+      .bind(9, r.started_at).bind(10, r.printed_at).bind(11, r.job_id).bind(12, r.pages).bind(13, r.id)
+      .bind(14, to_string(expected));
   CUSTOS_TRY_VOID(s.run());
   if (db_.changes() != 1) {
     return fail(ErrorCode::conflict, "print request " + std::to_string(r.id) + " changed meanwhile; try again");
   }
   return ok();
+}
+
+namespace {
+
+constexpr const char* kEventColumns =
+    "SELECT e.id, e.request_id, e.kind, e.copies, e.recorded_by, u.name, e.recorded_at, e.reason, e.audit_seq, "
+    "p.document_id, doc.level, doc.department_id, d.name, ru.name "
+    "FROM print_copy_events e JOIN print_requests p ON p.id = e.request_id "
+    "JOIN documents doc ON doc.id = p.document_id JOIN departments d ON d.id = doc.department_id "
+    "JOIN users u ON u.id = e.recorded_by JOIN users ru ON ru.id = p.requested_by ";
+
+PrintCopyEvent read_event(const Statement& s) {
+  PrintCopyEvent e;
+  e.id = s.integer(0);
+  e.request_id = s.integer(1);
+  e.kind = copy_event_kind_from_string(s.text(2));
+  e.copies = static_cast<int>(s.integer(3));
+  e.recorded_by = s.integer(4);
+  e.recorded_by_name = s.text(5);
+  e.recorded_at = s.integer(6);
+  e.reason = s.text(7);
+  e.audit_seq = s.integer(8);
+  e.document_id = s.integer(9);
+  e.level = level_from_string(s.text(10));
+  e.department_id = s.integer(11);
+  e.department = s.text(12);
+  e.requested_by_name = s.text(13);
+  return e;
+}
+
+}  // namespace
+
+Result<PrintCopyEvent> PrintTables::insert_event(const PrintCopyEvent& e) {
+  const auto id = std::to_string(e.request_id);
+  // The request's side first: only a printed request changes, and the
+  // conditions say why nothing did.
+  const char* sql = nullptr;
+  std::string refused;
+  switch (e.kind) {
+    case CopyEventKind::received:
+      sql = "UPDATE print_requests SET received_at = ?2 WHERE id = ?1 AND state = 'printed' AND received_at IS NULL "
+            "AND ?3 = copies";
+      refused = "print request " + id + " is not printed, or its copies were signed for already";
+      break;
+    case CopyEventKind::returned:
+      sql = "UPDATE print_requests SET returned = returned + ?3 WHERE id = ?1 AND state = 'printed' "
+            "AND returned + shredded + ?3 <= copies";
+      refused = "print request " + id + " is not printed, or has fewer copies outstanding";
+      break;
+    case CopyEventKind::shredded:
+      sql = "UPDATE print_requests SET shredded = shredded + ?3 WHERE id = ?1 AND state = 'printed' "
+            "AND returned + shredded + ?3 <= copies";
+      refused = "print request " + id + " is not printed, or has fewer copies outstanding";
+      break;
+    case CopyEventKind::unknown:
+      return fail(ErrorCode::invalid_argument, "a copy event is received, returned or shredded");
+  }
+  if (e.copies < 1) return fail(ErrorCode::invalid_argument, "a copy event names at least one copy");
+  TRY_STMT(update, db_.prepare(sql));
+  update.bind(1, e.request_id).bind(2, e.recorded_at).bind(3, std::int64_t{e.copies});
+  CUSTOS_TRY_VOID(update.run());
+  if (db_.changes() != 1) return fail(ErrorCode::conflict, refused);
+
+  TRY_STMT(s, db_.prepare("INSERT INTO print_copy_events (request_id, kind, copies, recorded_by, recorded_at, reason, "
+                          "audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  s.bind(1, e.request_id).bind(2, to_string(e.kind)).bind(3, std::int64_t{e.copies}).bind(4, e.recorded_by)
+      .bind(5, e.recorded_at).bind(6, e.reason).bind(7, e.audit_seq);
+  CUSTOS_TRY_VOID(s.run());
+  static const std::string by_id = std::string(kEventColumns) + "WHERE e.id = ?";
+  auto stmt = db_.prepare(by_id.c_str());
+  if (stmt) stmt->bind(1, db_.last_insert_rowid());
+  return one_row(std::move(stmt), read_event, "no such print copy event");
+}
+
+Result<std::vector<PrintCopyEvent>> PrintTables::events_between(UnixSeconds from, UnixSeconds to,
+                                                                std::optional<Id> department,
+                                                                std::optional<CopyEventKind> kind) {
+  static const std::string sql = std::string(kEventColumns) +
+                                 "WHERE e.recorded_at >= ?1 AND e.recorded_at < ?2 AND "
+                                 "(?3 IS NULL OR doc.department_id = ?3) AND (?4 IS NULL OR e.kind = ?4) "
+                                 "ORDER BY e.recorded_at, e.id";
+  TRY_STMT(s, db_.prepare(sql.c_str()));
+  s.bind(1, from).bind(2, to).bind(3, department);
+  if (kind) s.bind(4, to_string(*kind)); else s.bind_null(4);
+  return all_rows(s, read_event);
+}
+
+Result<std::vector<PrintCopyEvent>> PrintTables::events_of_printed_between(UnixSeconds from, UnixSeconds to,
+                                                                           std::optional<Id> department) {
+  static const std::string sql = std::string(kEventColumns) +
+                                 "WHERE p.printed_at >= ?1 AND p.printed_at < ?2 AND "
+                                 "(?3 IS NULL OR doc.department_id = ?3) ORDER BY e.request_id, e.recorded_at, e.id";
+  TRY_STMT(s, db_.prepare(sql.c_str()));
+  s.bind(1, from).bind(2, to).bind(3, department);
+  return all_rows(s, read_event);
 }
 
 }  // namespace custos::vault::sqlite

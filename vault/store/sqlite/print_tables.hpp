@@ -1,4 +1,5 @@
-// The controlled-printing table of the SQLite store (migration 8): what
+// The controlled-printing tables of the SQLite store (print_requests,
+// migration 8; print_copy_events, migration 9): what
 // SqliteTransaction's print methods run. Each call runs inside the caller's
 // transaction.
 //
@@ -21,6 +22,12 @@ class PrintTables {
   Result<std::vector<PrintRequest>> list(const PrintQuery& query);
   Result<std::vector<PrintRequest>> printed_between(UnixSeconds from, UnixSeconds to, std::optional<Id> department);
   Result<void> update(const PrintRequest& request, PrintState expected);
+
+  Result<PrintCopyEvent> insert_event(const PrintCopyEvent& event);
+  Result<std::vector<PrintCopyEvent>> events_between(UnixSeconds from, UnixSeconds to, std::optional<Id> department,
+                                                     std::optional<CopyEventKind> kind);
+  Result<std::vector<PrintCopyEvent>> events_of_printed_between(UnixSeconds from, UnixSeconds to,
+                                                                std::optional<Id> department);
 
  private:
   Database& db_;

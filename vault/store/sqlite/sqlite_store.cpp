@@ -590,6 +590,16 @@ class SqliteTransaction final : public Transaction {
   Result<void> update_print_request(const PrintRequest& r, PrintState expected) override {
     return prints_.update(r, expected);
   }
+  Result<PrintCopyEvent> insert_print_copy_event(const PrintCopyEvent& e) override { return prints_.insert_event(e); }
+  Result<std::vector<PrintCopyEvent>> print_copy_events_between(UnixSeconds from, UnixSeconds to,
+                                                               std::optional<Id> department,
+                                                               std::optional<CopyEventKind> kind) override {
+    return prints_.events_between(from, to, department, kind);
+  }
+  Result<std::vector<PrintCopyEvent>> print_copy_events_of_printed_between(UnixSeconds from, UnixSeconds to,
+                                                                          std::optional<Id> department) override {
+    return prints_.events_of_printed_between(from, to, department);
+  }
 
   // Customer records: sqlite/record_tables.cpp.
   Result<RecordImport> insert_record_import(const RecordImport& i) override { return records_.insert_import(i); }

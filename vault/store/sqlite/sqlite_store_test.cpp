@@ -272,7 +272,8 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
                          "DROP TABLE destruction_requests; DROP TABLE suspicious_case_records; "
                          "DROP TABLE suspicious_cases; DROP TABLE channel_staff; DROP TABLE record_values; "
                          "DROP TABLE customer_records; DROP TABLE record_imports; DROP TABLE agent_events; DROP TABLE agents; "
-                         "DROP TABLE enrollment_tokens; DROP TABLE print_requests; ALTER TABLE documents DROP COLUMN ciphertext_in; "
+                         "DROP TABLE enrollment_tokens; DROP TABLE print_copy_events; DROP TABLE print_requests; "
+                         "ALTER TABLE documents DROP COLUMN ciphertext_in; "
                          "DELETE FROM schema_migrations WHERE version >= 4",
                          nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
@@ -284,7 +285,7 @@ TEST_F(SqliteStoreTest, AStoreBeforeDestructionRequestsAndRecordsIsMigrated) {
   auto records = transact(**reopened, TxMode::read, [](Transaction& tx) { return tx.list_records({}); });
   ASSERT_TRUE(records) << records.error().describe();
   EXPECT_TRUE(records->empty());
-  EXPECT_EQ(sqlite_schema_version(), 8);
+  EXPECT_EQ(sqlite_schema_version(), 9);
 }
 
 // A store of schema 4 kept every document's ciphertext in document_chunks:
@@ -303,7 +304,8 @@ TEST_F(SqliteStoreTest, DocumentsFromBeforeBlobsKeepTheirChunks) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir / "vault.db").c_str(), &db), SQLITE_OK);
   const auto sql = "INSERT INTO document_chunks (document_id, idx, data) VALUES (" + std::to_string(doc->id) +
-                   ", 0, zeroblob(100)); ALTER TABLE documents DROP COLUMN ciphertext_in; DROP TABLE print_requests; "
+                   ", 0, zeroblob(100)); ALTER TABLE documents DROP COLUMN ciphertext_in; DROP TABLE print_copy_events; "
+                   "DROP TABLE print_requests; "
                    "DELETE FROM schema_migrations WHERE version >= 7";
   ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);

@@ -21,8 +21,13 @@
 //   abort     the run failed before any job printed (CUPS down, a bad PDF):
 //             the request is approved again, the approval not consumed.
 //   receive   the receiver (the requester) signs for the copies.
-//   account   a dept_manager records copies returned or shredded; copies
-//             not accounted for when the period ends are overdue.
+//   account   a dept_manager records copies returned or shredded (why, for
+//             a shredding, if given); copies not accounted for when the
+//             period ends are overdue.
+//
+// Signing for and accounting each add a copy event (print_model.hpp) with
+// its audit record in one transaction: the lending and destruction
+// registers list them.
 //   trace     a trace code read off a printout → its print record, after
 //             checking the vault's signature.
 //
@@ -86,7 +91,9 @@ class PrintService {
                              const Origin& origin);
 
   Result<PrintRequest> receive(const Principal& by, Id id, const Origin& origin);
-  Result<PrintRequest> account(const Principal& by, Id id, CopyOutcome outcome, int copies, const Origin& origin);
+  // `reason` may be empty (at most kMaxPrintReasonBytes).
+  Result<PrintRequest> account(const Principal& by, Id id, CopyOutcome outcome, int copies, std::string_view reason,
+                               const Origin& origin);
   Result<PrintRequest> trace(const Principal& by, std::string_view code, const Origin& origin);
 
  private:

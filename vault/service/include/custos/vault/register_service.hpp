@@ -2,10 +2,12 @@
 // of one UTC month:
 //  - lending: every view grant created in the month, with who lent what to
 //    whom, when, how it ended and how often the content was released under it;
-//    and every controlled printout printed in the month;
+//    and every controlled printout printed in the month, with when its copies
+//    were signed for, handed back or shredded;
 //  - destruction: every destruction request decided in the month (supervised
 //    or refused), and those made in it that are still pending, with who asked,
-//    why, who decided, how, and the audit log entry of each destruction.
+//    why, who decided, how, and the audit log entry of each destruction; and
+//    every shredding of printed copies recorded in the month.
 //
 // Who may read them: an auditor, every department's (or one named); a
 // department manager or project lead, their own department's only. Every
@@ -66,6 +68,14 @@ struct Register {
   // approval (docs/printing.md), by the time printed, with how many came
   // back or were shredded so far.
   std::vector<PrintRequest> printouts{};
+  // Lending only: every copy event of those printouts (signed for,
+  // returned, shredded), whenever recorded: by printout, then time.
+  std::vector<PrintCopyEvent> printout_events{};
+  // Destruction only: the shreddings of printed copies recorded in the
+  // month, on documents of the department(s) covered, by time. Their
+  // requester is the receiver who held the copies, their supervisor the
+  // department manager who recorded them; the method is paper shredding.
+  std::vector<PrintCopyEvent> shredded_copies{};
 };
 // Oldest grant first.
 using LendingRegister = Register<LendingRow>;
@@ -95,9 +105,6 @@ class RegisterService {
                                           const std::optional<std::string>& department, const Origin& origin);
 
  private:
-  // The grants part of the lending register (read and audited).
-  Result<LendingRegister> lend_grants(const Principal& by, std::string_view month,
-                                      const std::optional<std::string>& department, const Origin& origin);
 
   Store& store_;
   AuditSink& audit_;

@@ -54,13 +54,40 @@ struct PrintRequest {
   std::optional<UnixSeconds> printed_at;
   std::optional<std::int64_t> job_id;      // the CUPS job
   std::optional<std::int64_t> pages;       // pages per copy
+  // Kept with the copy events below (the store writes them together):
   std::optional<UnixSeconds> received_at;  // the receiver signed for the copies
-  int returned = 0;                  // copies handed back
-  int shredded = 0;                  // copies shredded
+  int returned = 0;                  // copies handed back, all events summed
+  int shredded = 0;                  // copies shredded, all events summed
 
   int outstanding() const { return state == PrintState::printed ? copies - returned - shredded : 0; }
   // Printed, its period over, and copies not yet accounted for.
   bool overdue(UnixSeconds now) const { return outstanding() > 0 && valid_until && *valid_until <= now; }
+};
+
+// What became of paper copies of a printed request, one event each: the
+// receiver signed for them (all copies, once), or a department manager
+// recorded some handed back or shredded. Events are only added, never
+// changed; they are the lending and destruction registers' paper rows.
+enum class CopyEventKind : std::uint8_t { received, returned, shredded, unknown };
+std::string_view to_string(CopyEventKind kind) noexcept;
+CopyEventKind copy_event_kind_from_string(std::string_view text) noexcept;
+
+struct PrintCopyEvent {
+  Id id = 0;
+  Id request_id = 0;
+  CopyEventKind kind = CopyEventKind::unknown;
+  int copies = 0;
+  Id recorded_by = 0;                // the receiver, or the manager who took them back / saw them shredded
+  std::string recorded_by_name;
+  UnixSeconds recorded_at = 0;
+  std::string reason;                // why they were shredded, when given
+  Id audit_seq = 0;                  // the log entry written with it
+  // Of the request, as read (ignored on insert):
+  Id document_id = 0;
+  Level level = Level::unknown;
+  Id department_id = 0;
+  std::string department;
+  std::string requested_by_name;     // the receiver who held the copies
 };
 
 // Filters for listing print requests (all optional).

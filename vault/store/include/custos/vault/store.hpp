@@ -143,9 +143,25 @@ class Transaction {
   // by the time printed.
   virtual Result<std::vector<PrintRequest>> print_requests_printed_between(UnixSeconds from, UnixSeconds to,
                                                                           std::optional<Id> department) = 0;
-  // Writes the request's decision, run, receipt and accounting fields;
-  // conflict unless its stored state is `expected`.
+  // Writes the request's decision and run fields (not its receipt and
+  // counters: insert_print_copy_event owns those); conflict unless its
+  // stored state is `expected`.
   virtual Result<void> update_print_request(const PrintRequest& request, PrintState expected) = 0;
+  // Records what became of copies of a printed request: inserts the event
+  // (its id is assigned) and, in the same transaction, sets the request's
+  // received_at (received) or adds the copies to its returned or shredded.
+  // Conflict when the request is not printed, was signed for already
+  // (received), or has fewer copies outstanding than the event names.
+  virtual Result<PrintCopyEvent> insert_print_copy_event(const PrintCopyEvent& event) = 0;
+  // Events of `kind` (or of every kind) recorded in [from, to), on documents
+  // of `department` (or of all), by time then id.
+  virtual Result<std::vector<PrintCopyEvent>> print_copy_events_between(UnixSeconds from, UnixSeconds to,
+                                                                       std::optional<Id> department,
+                                                                       std::optional<CopyEventKind> kind) = 0;
+  // Every event of the requests printed in [from, to) on documents of
+  // `department` (or of all), whenever recorded: by request, then time.
+  virtual Result<std::vector<PrintCopyEvent>> print_copy_events_of_printed_between(UnixSeconds from, UnixSeconds to,
+                                                                                  std::optional<Id> department) = 0;
 
   // --- customer records (records_model.hpp)
   // Inserts an import (its id is assigned); rows and problems are set by
