@@ -22,7 +22,9 @@ Result<void> check_print_rule(Transaction& tx, const Document& document) {
   query.action = policy::Action::print;
   query.level = level;
   query.department = document.department;
-  const auto decision = policy::CompiledPolicy::compile(*parsed).decide_access(query);
+  // The decision names its rule in the compiled policy: keep it alive.
+  const auto compiled = policy::CompiledPolicy::compile(*parsed);
+  const auto decision = compiled.decide_access(query);
   if (decision.verdict == policy::Verdict::needs_approval || decision.verdict == policy::Verdict::allow) return ok();
   return fail(ErrorCode::permission_denied, "the policy (version " + std::to_string(record->version) + ", rule " +
                                                 std::string(decision.rule_id) + ") forbids printing " + level_name +
