@@ -1,13 +1,12 @@
 // custos print request|approve|refuse|list|show|receive|return|shred|overdue|
 // trace|run|preview: controlled printing (docs/printing.md). The vault
 // decides; `run` asks the workstation's agent to stamp and print, and
-// `preview` stamps a local file to check the layout.
+// `preview` shows the stamp's layout (print_preview.hpp).
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "cli_context.hpp"
 #include "commands.hpp"
-#include "custos/agent/local_api.hpp"
 #include "custos/auditlog/print_code.hpp"
 #include "custos/platform/timestamp.hpp"
 #include "log_trust.hpp"
@@ -125,36 +124,15 @@ int trace(const std::string& code_text) {
 // user's session (the vault checks it together with the agent's credential).
 int run() {
   constexpr const char* what = "print run";
-  auto session = load_session();
-  if (!session) return report(session.error(), what);
-  json::object request{{"command", "print"},
-                       {"request", a.id},
-                       {"printer", a.printer},
-                       {"token", std::string(session->token.unsafe_view())}};
-  const auto line = json::serialize(request);
-  request["token"] = "";
-  const auto socket = agent_socket(a.socket);
-  auto answer = agent::local_request(socket, line, std::chrono::seconds(180));
-  if (!answer) {
-    if (answer.error().code == ErrorCode::unavailable) {
-      return report(Error{ErrorCode::unavailable, "no agent at " + socket +
-                                                      "; printing needs this workstation's custos-agent running"},
-                    what);
-    }
-    return report(answer.error(), what);
-  }
-  boost::system::error_code ec;
-  auto parsed = json::parse(*answer, ec);
-  if (ec || !parsed.is_object()) return report(Error{ErrorCode::corrupt, "the agent answered no JSON"}, what);
-  if (const auto* error = parsed.as_object().if_contains("error")) {
-    return report(Error{error_code_from_string(text_of(*error, "code")), text_of(*error, "message")}, what);
-  }
+  auto parsed = ask_print_agent(json::object{{"command", "print"}, {"request", a.id}, {"printer", a.printer}},
+                                agent_socket(a.socket), std::chrono::seconds(180));
+  if (!parsed) return report(parsed.error(), what);
   if (a.format == Format::json) {
-    print_json(parsed);
+    print_json(*parsed);
   } else {
-    std::cout << "printed print request " << a.id << ": " << text_of(parsed, "copies") << " copies of "
-              << text_of(parsed, "pages") << " pages on " << text_of(parsed, "printer") << ", CUPS job "
-              << text_of(parsed, "job_id") << "; the receiver signs for them: custos print receive " << a.id << "\n";
+    std::cout << "printed print request " << a.id << ": " << text_of(*parsed, "copies") << " copies of "
+              << text_of(*parsed, "pages") << " pages on " << text_of(*parsed, "printer") << ", CUPS job "
+              << text_of(*parsed, "job_id") << "; the receiver signs for them: custos print receive " << a.id << "\n";
   }
   return kExitOk;
 }
@@ -271,10 +249,16 @@ void add_print_commands(CLI::App& app, Action& action) {
   add_format_option(run_cmd, a.format);
   run_cmd->callback([&action] { action = [] { return run(); }; });
 
-  auto* preview = print->add_subcommand("preview", "Stamp a PDF, text or CSV file with a PREVIEW mark to check layouts");
-  preview->add_option("file", a.input, "The file (PDF, .txt or .csv)")->required();
-  preview->add_option("--out", a.out, "The stamped PDF to write")->required();
-  preview->callback([&action] { action = [] { return preview_file(a.input, a.out); }; });
+  auto* preview_cmd = print->add_subcommand(
+      "preview", "The stamp with a PREVIEW mark, to check layouts: over a local file, or over blank pages for a vault document");
+  preview_cmd->add_option("document-or-file", a.input,
+                          "A vault document id (through this workstation's agent, with your grant), or a local PDF, "
+                          ".txt or .csv file (./123 for a file named like a number)")
+      ->required();
+  preview_cmd->add_option("--out", a.out, "The stamped PDF to write")->required();
+  preview_cmd->add_option("--socket", a.socket,
+                          "The agent's socket (default $CUSTOS_AGENT_SOCKET or /run/custos-agent/agent.sock)");
+  preview_cmd->callback([&action] { action = [] { return preview(a.input, a.out, a.socket); }; });
 }
 
 }  // namespace custos::cli

@@ -37,10 +37,13 @@ Result<sockaddr_un> address_of(const std::filesystem::path& path) {
   return address;
 }
 
-// Reads up to a newline (or EOF); false on timeout, error or an oversized line.
-bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs) {
-  char buffer[4096];
-  while (out.find('\n') == std::string::npos) {
+// Reads up to a newline (or EOF); false on timeout, error or a line longer
+// than `max`.
+bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs, std::size_t max = kMaxRequest) {
+  char buffer[65536];
+  std::size_t searched = 0;  // out[0, searched) holds no newline
+  while (out.find('\n', searched) == std::string::npos) {
+    searched = out.size();
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, timeout_ms) <= 0) return false;
     const auto n = ::read(fd, buffer, sizeof buffer);
@@ -48,9 +51,9 @@ bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs) {
     if (n < 0) return false;
     if (n == 0) return !out.empty();
     out.append(buffer, static_cast<std::size_t>(n));
-    if (out.size() > kMaxRequest) return false;
+    if (out.size() > max) return false;
   }
-  out.resize(out.find('\n'));
+  out.resize(out.find('\n', searched));
   return true;
 }
 
@@ -121,7 +124,7 @@ void LocalApiServer::answer(int client) {
 }
 
 Result<std::string> local_request(const std::filesystem::path& path, std::string_view request,
-                                  std::chrono::milliseconds wait) {
+                                  std::chrono::milliseconds wait, std::size_t max_answer) {
   auto address = address_of(path);
   if (!address) return fail(address.error());
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -132,7 +135,7 @@ Result<std::string> local_request(const std::filesystem::path& path, std::string
     return fail(std::move(error));
   }
   std::string answer;
-  const bool done = send_all(fd, std::string(request) + "\n") && read_line(fd, answer, static_cast<int>(wait.count()));
+  const bool done = send_all(fd, std::string(request) + "\n") && read_line(fd, answer, static_cast<int>(wait.count()), max_answer);
   ::close(fd);
   if (!done) return fail(ErrorCode::io, "no answer from the agent at " + path.string());
   return answer;

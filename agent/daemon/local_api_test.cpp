@@ -34,6 +34,26 @@ TEST(LocalApi, AnswersOneLineAndKnowsWhoAsked) {
   EXPECT_EQ(seen.pid, ::getpid());
 }
 
+// An answer longer than 64 KiB (a print preview's PDF) arrives whole when
+// the client allows it, and is refused when it does not.
+TEST(LocalApi, ALongAnswerArrivesWholeOnlyWhenAllowed) {
+  testing::TempDir dir;
+  const auto path = dir.path() / "agent.sock";
+  std::string long_answer(3 << 20, 'x');
+  for (std::size_t i = 0; i < long_answer.size(); i += 4099) long_answer[i] = 'y';
+  auto server = LocalApiServer::listen(path, [&](std::string_view, const Peer&) { return long_answer; });
+  ASSERT_TRUE(server) << server.error().describe();
+  std::thread serving([&] { (*server)->serve(); });
+  auto whole = local_request(path, "{}", std::chrono::seconds(5), 4u << 20);
+  auto refused = local_request(path, "{}", std::chrono::seconds(5));
+  (*server)->stop();
+  serving.join();
+  ASSERT_TRUE(whole) << whole.error().describe();
+  EXPECT_EQ(*whole, long_answer);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::io);
+}
+
 TEST(LocalApi, NothingListeningIsUnavailable) {
   testing::TempDir dir;
   auto answer = local_request(dir.path() / "none.sock", "{}");

@@ -5,10 +5,12 @@
 
 #include <boost/json.hpp>
 
+#include "custos/platform/encoding.hpp"
 #include "custos/platform/timestamp.hpp"
 #include "custos/print/pdf_input.hpp"
 #include "custos/print/printable.hpp"
 #include "custos/print/stamp.hpp"
+#include "custos/agent/user_client.hpp"
 #include "custos/vault/client.hpp"
 
 namespace custos::agent {
@@ -50,6 +52,17 @@ std::string last_day(std::string_view until) {
   return format_rfc3339(*parsed - 1).substr(0, 10);
 }
 
+// A document's content into memory, at most what may be printed.
+Result<void> fetch(vault::VaultClient& client, const std::string& target, Bytes& into) {
+  return client.download(target, [&](std::span<const std::uint8_t> piece) -> Result<void> {
+    if (into.size() + piece.size() > print::kMaxPrintBytes) {
+      return fail(ErrorCode::too_large, "the document is too large to print");
+    }
+    into.insert(into.end(), piece.begin(), piece.end());
+    return ok();
+  });
+}
+
 json::object error_json(const Error& e) {
   return json::object{{"error", json::object{{"code", to_string(e.code)}, {"message", e.message}}}};
 }
@@ -59,7 +72,7 @@ json::object error_json(const Error& e) {
 bool is_print_command(std::string_view line) {
   boost::system::error_code ec;
   auto parsed = json::parse(line, ec);
-  return !ec && text_at(parsed, "command") == "print";
+  return !ec && (text_at(parsed, "command") == "print" || text_at(parsed, "command") == "print-preview");
 }
 
 PrintRunner::PrintRunner(const AgentState& state, print::Printer& printer, EventSink& events,
@@ -67,12 +80,7 @@ PrintRunner::PrintRunner(const AgentState& state, print::Printer& printer, Event
     : state_(state), printer_(printer), events_(events), job_timeout_(job_timeout) {}
 
 Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wanted_printer, const Secret& session) {
-  vault::ClientOptions options;
-  options.server = state_.server;
-  options.fingerprint = state_.fingerprint;
-  options.token = Secret::from_bytes(session.unsafe_bytes());
-  options.agent_credential = Secret::from_bytes(state_.credential.unsafe_bytes());
-  auto client = vault::VaultClient::create(std::move(options));
+  auto client = user_client(state_, session);
   if (!client) return fail(client.error());
   const auto base = "/api/v1/print-requests/" + std::to_string(request);
 
@@ -106,14 +114,7 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
 
   // 3. Content into memory, pages, stamp.
   WipedBytes content;
-  auto downloaded = client->download("/api/v1/documents/" + std::to_string(document) + "/content",
-                                     [&](std::span<const std::uint8_t> piece) -> Result<void> {
-                                       if (content.bytes.size() + piece.size() > print::kMaxPrintBytes) {
-                                         return fail(ErrorCode::too_large, "the document is too large to print");
-                                       }
-                                       content.bytes.insert(content.bytes.end(), piece.begin(), piece.end());
-                                       return ok();
-                                     });
+  auto downloaded = fetch(*client, "/api/v1/documents/" + std::to_string(document) + "/content", content.bytes);
   if (!downloaded) return fail(abort(downloaded.error()));
   WipedBytes pages;
   auto printable = print::printable_pdf(content.bytes, text_at(*started, "content_type"), text_at(*started, "filename"));
@@ -158,9 +159,33 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
   return PrintOutcome{request, *queue, *job_id, facts->pages, copies, stamp.code};
 }
 
+Result<PreviewOutcome> PrintRunner::preview(std::int64_t document, const Secret& session, uid_t uid) {
+  auto client = user_client(state_, session);
+  if (!client) return fail(client.error());
+  const auto id = std::to_string(document);
+  auto meta = client->call("GET", "/api/v1/documents/" + id);
+  if (!meta) return fail(meta.error());
+  // The vault checks the grant and the print rule and audits the release.
+  WipedBytes content;
+  CUSTOS_TRY_VOID(fetch(*client, "/api/v1/documents/" + id + "/content?purpose=print-preview", content.bytes));
+  WipedBytes pages;
+  auto printable = print::printable_pdf(content.bytes, text_at(*meta, "content_type"), text_at(*meta, "filename"));
+  if (!printable) return fail(printable.error());
+  pages.bytes = std::move(*printable);
+  auto stamped = print::stamp_blank_pages(pages.bytes, print::preview_stamp(state_.agent_name + " " + state_.hostname));
+  if (!stamped) return fail(stamped.error());
+  auto facts = print::inspect_pdf(*stamped);
+  if (!facts) return fail(facts.error());
+  events_.record("print.preview", Severity::info, {{"document", document}, {"pages", facts->pages}, {"uid", uid}});
+  return PreviewOutcome{document, facts->pages, std::move(*stamped)};
+}
+
 std::string PrintRunner::answer(std::string_view line, const Peer& peer) {
   boost::system::error_code ec;
   auto parsed = json::parse(line, ec);
+  if (!ec && text_at(parsed, "command") == "print-preview") {
+    return answer_preview(number_at(parsed, "document"), Secret::from_string(text_at(parsed, "token")), peer);
+  }
   const auto request = ec ? 0 : number_at(parsed, "request");
   auto token = Secret::from_string(ec ? std::string() : text_at(parsed, "token"));
   if (request <= 0 || token.empty()) {
@@ -179,6 +204,23 @@ std::string PrintRunner::answer(std::string_view line, const Peer& peer) {
                                       {"pages", outcome->pages},
                                       {"copies", outcome->copies},
                                       {"code", outcome->code}});
+}
+
+std::string PrintRunner::answer_preview(std::int64_t document, const Secret& token, const Peer& peer) {
+  if (document <= 0) {
+    return json::serialize(error_json(Error{ErrorCode::invalid_argument, "\"document\" must be a positive number"}));
+  }
+  if (token.empty()) {
+    return json::serialize(error_json(Error{ErrorCode::unauthenticated, "no session: log in first (custos login)"}));
+  }
+  spdlog::info("print preview of document {} asked by uid {} (pid {})", document, peer.uid, peer.pid);
+  auto outcome = preview(document, token, peer.uid);
+  if (!outcome) {
+    spdlog::warn("print preview of document {} refused: {}", document, outcome.error().describe());
+    return json::serialize(error_json(outcome.error()));
+  }
+  return json::serialize(json::object{
+      {"document", outcome->document}, {"pages", outcome->pages}, {"pdf", base64_encode(outcome->pdf)}});
 }
 
 }  // namespace custos::agent

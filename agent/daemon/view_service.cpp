@@ -11,6 +11,7 @@
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/random.hpp"
 #include "custos/platform/timestamp.hpp"
+#include "custos/agent/user_client.hpp"
 #include "custos/vault/client.hpp"
 #include "custos/viewer/viewer_server.hpp"
 
@@ -55,18 +56,6 @@ std::string text_field(const json::value& object, const char* key) {
 std::int64_t number_field(const json::value& object, const char* key) {
   const auto* v = object.is_object() ? object.as_object().if_contains(key) : nullptr;
   return v != nullptr && v->is_int64() ? v->as_int64() : -1;
-}
-
-Result<vault::VaultClient> client_for(const AgentState& state, const Secret& session) {
-  vault::ClientOptions options;
-  options.server = state.server;
-  options.fingerprint = state.fingerprint;
-  options.token = session.clone();
-  options.agent_credential = state.credential.clone();
-  // Bounds every read and write: a vault that stops answering must not
-  // keep a view open (nor the agent's stop waiting) for long.
-  options.timeout = std::chrono::seconds(10);
-  return vault::VaultClient::create(std::move(options));
 }
 
 }  // namespace
@@ -115,7 +104,9 @@ Result<json::object> ViewService::open(ViewRequest request) {
     return fail(ErrorCode::unavailable, "this workstation has " + std::to_string(options_.max_open_views) +
                                             " views open; close one first");
   }
-  auto client = client_for(state_, request.session);
+  // The timeout bounds every read and write: a vault that stops answering
+  // must not keep a view open (nor the agent's stop waiting) for long.
+  auto client = user_client(state_, request.session, std::chrono::seconds(10));
   if (!client) return fail(client.error());
   const auto id = std::to_string(request.document);
   auto who = client->call("GET", "/api/v1/whoami");

@@ -10,9 +10,11 @@
 
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "cairo_support.hpp"
+#include "custos/platform/timestamp.hpp"
 #include "custos/print/pdf_input.hpp"
 
 namespace custos::print {
@@ -209,6 +211,44 @@ Result<Bytes> overlay(std::span<const std::uint8_t> pdf, const StampText& text) 
   return Bytes(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
 }
 
+// One blank page per page of `pdf`, with the same boxes and rotation.
+Bytes blank_pages_like(std::span<const std::uint8_t> pdf) {
+  QPDF source;
+  source.setSuppressWarnings(true);
+  source.setAttemptRecovery(false);
+  source.processMemoryFile("document", reinterpret_cast<const char*>(pdf.data()), pdf.size());
+  QPDFPageDocumentHelper source_pages(source);
+  source_pages.pushInheritedAttributesToPage();
+  QPDF blank;
+  blank.emptyPDF();
+  QPDFPageDocumentHelper blank_pages(blank);
+  for (auto& page : source_pages.getAllPages()) {
+    auto original = page.getObjectHandle();
+    auto dict = QPDFObjectHandle::newDictionary();
+    dict.replaceKey("/Type", QPDFObjectHandle::newName("/Page"));
+    // Only numbers are copied: a box as a fresh rectangle, the rotation as
+    // an integer.
+    for (const char* key : {"/MediaBox", "/CropBox", "/TrimBox"}) {
+      auto box = original.getKey(key);
+      if (box.isRectangle()) dict.replaceKey(key, QPDFObjectHandle::newFromRectangle(box.getArrayAsRectangle()));
+    }
+    if (!dict.hasKey("/MediaBox")) {
+      throw std::runtime_error("a page has no usable MediaBox");
+    }
+    if (auto rotate = original.getKey("/Rotate"); rotate.isInteger()) {
+      dict.replaceKey("/Rotate", QPDFObjectHandle::newInteger(rotate.getIntValue()));
+    }
+    dict.replaceKey("/Resources", QPDFObjectHandle::newDictionary());
+    dict.replaceKey("/Contents", QPDFObjectHandle::newStream(&blank, ""));
+    blank_pages.addPage(QPDFPageObjectHelper(blank.makeIndirectObject(dict)), false);
+  }
+  QPDFWriter writer(blank);
+  writer.setOutputMemory();
+  writer.write();
+  auto buffer = writer.getBufferSharedPointer();
+  return Bytes(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+}
+
 }  // namespace
 
 std::string header_line(const StampText& text, int page, int pages) {
@@ -229,6 +269,32 @@ Result<Bytes> stamp_pdf(std::span<const std::uint8_t> pdf, const StampText& text
     return fail(ErrorCode::invalid_argument,
                 std::string("the PDF could not be stamped (") + e.what() + "); nothing was printed");
   }
+}
+
+Result<Bytes> stamp_blank_pages(std::span<const std::uint8_t> pdf, const StampText& text) {
+  auto facts = inspect_pdf(pdf);
+  if (!facts) return fail(facts.error());
+  Bytes blank;
+  try {
+    blank = blank_pages_like(pdf);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::invalid_argument, std::string("the PDF's pages could not be measured (") + e.what() + ")");
+  }
+  return stamp_pdf(blank, text);
+}
+
+StampText preview_stamp(std::string_view workstation) {
+  const auto now = format_rfc3339(now_seconds());
+  StampText text;
+  text.preview = true;
+  text.approval = "PR-0";
+  text.receiver = "(preview)";
+  text.valid_from = now.substr(0, 10);
+  text.valid_until = now.substr(0, 10);
+  text.printed_at = now.substr(0, 10) + " " + now.substr(11, 5) + " UTC";
+  text.workstation = std::string(workstation);
+  text.code = "CUSTOS-PRINT/PREVIEW";
+  return text;
 }
 
 }  // namespace custos::print

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "print_test_support.hpp"
 
 namespace custos::print {
@@ -63,6 +65,34 @@ TEST(Stamp, PreviewSaysSo) {
   auto stamped = stamp_pdf(testing::sample_pdf(1), text);
   ASSERT_TRUE(stamped) << stamped.error().describe();
   EXPECT_NE(testing::PdfProbe(*stamped).text(1).find("PREVIEW"), std::string::npos);
+}
+
+// A preview of a vault document: the stamp over blank pages of the same
+// number and sizes, and nothing of the document's own content.
+TEST(Stamp, BlankPagesCarryTheStampAndNoContent) {
+  for (const auto& [width, height, size] : {std::tuple{595.28, 841.89, "595.28 x 841.89"},
+                                            std::tuple{841.89, 595.28, "841.89 x 595.28"}}) {
+    const auto original = testing::sample_pdf(3, width, height);
+    auto stamped = stamp_blank_pages(original, preview_stamp("agent-3 ws-claims-07"));
+    ASSERT_TRUE(stamped) << stamped.error().describe();
+    testing::PdfProbe probe(*stamped);
+    ASSERT_EQ(probe.pages(), 3);
+    const auto info = testing::run_command("pdfinfo -f 1 -l 3 '" + probe.file().string() + "'");
+    for (int page = 1; page <= 3; ++page) {
+      const auto text = probe.text(page);
+      EXPECT_NE(text.find("受控文件"), std::string::npos) << text;
+      EXPECT_NE(text.find("PREVIEW"), std::string::npos) << text;
+      EXPECT_NE(text.find("PR-0"), std::string::npos) << text;
+      EXPECT_NE(text.find(std::to_string(page) + "/3"), std::string::npos) << text;
+      EXPECT_EQ(text.find("original text"), std::string::npos) << text;
+      EXPECT_EQ(text.find("原文"), std::string::npos) << text;
+      EXPECT_NE(info.find("Page    " + std::to_string(page) + " size:  " + size), std::string::npos) << info;
+    }
+    EXPECT_EQ(probe.qr(3), "CUSTOS-PRINT/PREVIEW");
+  }
+  auto broken = testing::sample_pdf(2);
+  broken.resize(broken.size() / 2);
+  EXPECT_EQ(stamp_blank_pages(broken, preview_stamp("agent-3")).error().code, ErrorCode::invalid_argument);
 }
 
 TEST(Stamp, BadInputIsAnErrorAndNothingComesOut) {

@@ -4,8 +4,12 @@
 // keeps its text and gains 受控文件, the approval number and n/m; the QR
 // code decodes to a code `custos print trace` resolves. Refusals: no
 // approval, the requester approving their own request, a forbidden level,
-// a second run, a run after the period; a corrupt PDF and CUPS down print
-// nothing and leave the approval unused.
+// a second run, a run after the period, a run through the agent of another
+// department's workstation (the approval stays and prints afterwards on the
+// right one); a corrupt PDF and CUPS down print nothing and leave the
+// approval unused. A preview of a vault document is the stamp over blank
+// pages (same count and sizes, none of the text), refused without a grant
+// and for a level the policy forbids to print.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -53,40 +57,52 @@ class PrintE2e : public ::testing::Test {
       ASSERT_EQ(vault.login(name, name, password_of(name)).exit_code, 0);
     }
     // The workstation: enrolled for claims, device control off, CUPS private.
-    const auto home = vault.dir() / "ws";
-    std::filesystem::create_directories(home);
-    std::ofstream(home / "machine-id") << "0123456789abcdef0123456789abcdef\n";
-    socket = home / "agent.sock";
-    config = home / "agent.toml";
-    std::ofstream(config) << "state_dir = \"" << (home / "state").string() << "\"\nsocket = \"" << socket.string()
-                          << "\"\nmachine_id_file = \"" << (home / "machine-id").string()
-                          << "\"\ndevice_control = false\nuevents = false\nheartbeat_seconds = 5\n";
-    auto admin = vault.client("admin", VaultProcess::kAdminPassword);
-    const json::value ask(json::object{{"department", "claims"}, {"ttl_seconds", 600}});
-    auto token = admin.call("POST", "/api/v1/agents/tokens", &ask);
-    ASSERT_TRUE(token) << token.error().describe();
-    auto enrolled = run_command({(bin_dir() / "custos-agent").string(), "enroll", "--server", vault.url(),
-                                 "--fingerprint", vault.fingerprint(), "--token",
-                                 std::string(token->at("token").as_string()), "--config", config.string()});
-    ASSERT_EQ(enrolled.exit_code, 0) << enrolled.err;
-    agent = spawn_process({(bin_dir() / "custos-agent").string(), "run", "--config", config.string()},
-                          {{"CUPS_SERVER", cups.socket().string()}}, home / "agent.out", home / "agent.err");
-    for (int i = 0; i < 100 && !std::filesystem::exists(socket); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(std::filesystem::exists(socket)) << "the agent did not start";
+    socket = start_agent("ws", "claims", "0123456789abcdef0123456789abcdef");
   }
 
   void TearDown() override {
-    if (agent > 0) {
-      ::kill(agent, SIGTERM);
+    for (const pid_t pid : agents) {
+      ::kill(pid, SIGTERM);
       int status = 0;
-      ::waitpid(agent, &status, 0);
+      ::waitpid(pid, &status, 0);
     }
     if (HasFailure()) {
-      std::ifstream log(vault.dir() / "ws" / "agent.err");
-      std::cerr << "agent log:\n" << std::string(std::istreambuf_iterator<char>(log), {}) << "\n";
+      for (const char* home : {"ws", "ws-sales"}) {
+        std::ifstream log(vault.dir() / home / "agent.err");
+        if (log) std::cerr << home << " agent log:\n" << std::string(std::istreambuf_iterator<char>(log), {}) << "\n";
+      }
     }
+  }
+
+  // Enrolls a workstation of `department` in vault.dir()/`home` and starts
+  // its agent (printing to the private CUPS); its socket.
+  std::filesystem::path start_agent(const std::string& home_name, const std::string& department,
+                                    const std::string& machine_id) {
+    const auto home = vault.dir() / home_name;
+    std::filesystem::create_directories(home);
+    std::ofstream(home / "machine-id") << machine_id << "\n";
+    const auto agent_socket = home / "agent.sock";
+    const auto config = home / "agent.toml";
+    std::ofstream(config) << "state_dir = \"" << (home / "state").string() << "\"\nsocket = \""
+                          << agent_socket.string() << "\"\nmachine_id_file = \"" << (home / "machine-id").string()
+                          << "\"\ndevice_control = false\nuevents = false\nheartbeat_seconds = 5\n";
+    auto admin = vault.client("admin", VaultProcess::kAdminPassword);
+    const json::value ask(json::object{{"department", department}, {"ttl_seconds", 600}});
+    auto token = admin.call("POST", "/api/v1/agents/tokens", &ask);
+    EXPECT_TRUE(token) << token.error().describe();
+    if (!token) return {};
+    auto enrolled = run_command({(bin_dir() / "custos-agent").string(), "enroll", "--server", vault.url(),
+                                 "--fingerprint", vault.fingerprint(), "--token",
+                                 std::string(token->at("token").as_string()), "--config", config.string()});
+    EXPECT_EQ(enrolled.exit_code, 0) << enrolled.err;
+    agents.push_back(spawn_process({(bin_dir() / "custos-agent").string(), "run", "--config", config.string()},
+                                   {{"CUPS_SERVER", cups.socket().string()}}, home / "agent.out",
+                                   home / "agent.err"));
+    for (int i = 0; i < 100 && !std::filesystem::exists(agent_socket); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(std::filesystem::exists(agent_socket)) << "the agent of " << home_name << " did not start";
+    return agent_socket;
   }
 
   CommandResult as(const std::string& who, const std::vector<std::string>& args) { return vault.custos(who, args); }
@@ -123,17 +139,25 @@ class PrintE2e : public ::testing::Test {
     ASSERT_EQ(approved.exit_code, 0) << approved.err;
   }
 
-  // Asks the agent to print `request` with the clerk's session, as `custos
-  // print run` does; the agent's answer.
-  json::object run(const std::string& request, const std::string& who = "clerk") {
+  // Asks an agent (this workstation's unless told) for `line` with the
+  // session of `who`, as the `custos` command does; the agent's answer.
+  json::object ask_agent(json::object line, const std::string& who, const std::filesystem::path& at,
+                         std::size_t max_answer = 64 * 1024) {
     const json::value login(json::object{{"user", who}, {"password", password_of(who)}});
     auto session = vault.client().call("POST", "/api/v1/sessions", &login);
     EXPECT_TRUE(session) << session.error().describe();
-    const json::value line(json::object{{"command", "print"}, {"request", std::stoll(request)},
-                                        {"token", session->at("token")}});
-    auto answer = agent::local_request(socket, json::serialize(line), std::chrono::seconds(120));
+    if (!session) return {};
+    line["token"] = session->at("token");
+    auto answer = agent::local_request(at, json::serialize(line), std::chrono::seconds(120), max_answer);
     EXPECT_TRUE(answer) << answer.error().describe();
     return answer ? json::parse(*answer).as_object() : json::object{};
+  }
+
+  // Asks the agent to print `request`, as `custos print run` does.
+  json::object run(const std::string& request, const std::string& who = "clerk",
+                   const std::filesystem::path& at = {}) {
+    return ask_agent(json::object{{"command", "print"}, {"request", std::stoll(request)}}, who,
+                     at.empty() ? socket : at);
   }
 
   static std::string code_of(const json::object& answer) {
@@ -156,8 +180,8 @@ class PrintE2e : public ::testing::Test {
 
   CupsServer cups;
   VaultProcess vault{"print"};
-  std::filesystem::path socket, config;
-  pid_t agent = -1;
+  std::filesystem::path socket;
+  std::vector<pid_t> agents;
 };
 
 TEST_F(PrintE2e, ApprovedPrintIsStampedOnEveryPageAndTraceable) {
@@ -271,6 +295,100 @@ TEST_F(PrintE2e, ACorruptPdfOrCupsDownPrintsNothingAndKeepsTheApproval) {
   cups.stop();
   EXPECT_EQ(code_of(run(good)), "unavailable");
   EXPECT_EQ(state_of(good), "approved") << "the approval is not consumed";
+}
+
+// The vault refuses a run on another department's workstation before
+// anything is claimed: the approval stays and prints afterwards on the
+// department's own workstation.
+TEST_F(PrintE2e, AnotherDepartmentsWorkstationIsRefusedAndTheApprovalStays) {
+  ASSERT_EQ(vault.custos("it", {"dept", "add", "sales"}).exit_code, 0);
+  const auto sales = start_agent("ws-sales", "sales", "fedcba9876543210fedcba9876543210");
+  ASSERT_FALSE(sales.empty());
+  const auto request = ask(upload("跨部门.pdf", print::testing::sample_pdf(1)));
+  approve(request);
+
+  auto refused = as("clerk", {"print", "run", request, "--socket", sales.string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_EQ(code_of(run(request, "clerk", sales)), "permission_denied");
+  EXPECT_EQ(state_of(request), "approved") << "the approval is not consumed";
+  EXPECT_EQ(captured_jobs(), 0u);
+
+  auto printed = as("clerk", {"print", "run", request, "--socket", socket.string(), "--format", "json"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(json::parse(printed.out).at("pages").as_int64(), 1);
+  EXPECT_EQ(state_of(request), "printed");
+  EXPECT_EQ(captured_jobs(), 1u);
+}
+
+// A preview of a vault document: the stamp over blank pages of the same
+// number and sizes, none of the document's text; refused without a grant
+// and for a level the policy forbids to print, and then no file is made.
+TEST_F(PrintE2e, PreviewOfAVaultDocumentIsTheStampOverBlankPages) {
+  const auto portrait = print::testing::sample_pdf(3);
+  const auto doc = upload("预览.pdf", portrait);
+  const auto out = vault.dir() / "preview.pdf";
+  auto made = as("clerk", {"print", "preview", doc, "--out", out.string(), "--socket", socket.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_TRUE(std::filesystem::exists(out));
+  std::ifstream in(out, std::ios::binary);
+  const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  print::testing::PdfProbe probe(bytes);
+  ASSERT_EQ(probe.pages(), 3) << "as many pages as the document";
+  for (int page = 1; page <= 3; ++page) {
+    const auto text = probe.text(page);
+    EXPECT_NE(text.find("受控文件"), std::string::npos) << text;
+    EXPECT_NE(text.find("PREVIEW"), std::string::npos) << text;
+    EXPECT_NE(text.find(std::to_string(page) + "/3"), std::string::npos) << text;
+    EXPECT_EQ(text.find("original text"), std::string::npos) << "no content of the document: " << text;
+    EXPECT_EQ(text.find("原文"), std::string::npos) << "no content of the document: " << text;
+  }
+  EXPECT_EQ(probe.qr(1), "CUSTOS-PRINT/PREVIEW");
+  EXPECT_EQ(captured_jobs(), 0u) << "a preview prints nothing";
+
+  // Page sizes: a landscape document previews landscape.
+  const auto wide = upload("横向.pdf", print::testing::sample_pdf(2, 841.89, 595.28));
+  auto answer = ask_agent(json::object{{"command", "print-preview"}, {"document", std::stoll(wide)}}, "clerk",
+                          socket, 64u << 20);
+  ASSERT_EQ(code_of(answer), "ok");
+  EXPECT_EQ(answer.at("pages").as_int64(), 2);
+  auto wide_pdf = base64_decode(answer.at("pdf").as_string());
+  ASSERT_TRUE(wide_pdf);
+  print::testing::PdfProbe wide_probe(*wide_pdf);
+  const auto info = print::testing::run_command("pdfinfo -f 1 -l 2 '" + wide_probe.file().string() + "'");
+  EXPECT_NE(info.find("Page    1 size:  841.89 x 595.28 pts"), std::string::npos) << info;
+  EXPECT_NE(info.find("Page    2 size:  841.89 x 595.28 pts"), std::string::npos) << info;
+
+  // The release is in the audit log as a print preview.
+  auto audit = as("aud", {"audit", "list", "--action", "document.content", "--outcome", "allowed", "--format", "json"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  int previews = 0;
+  const auto events = json::parse(audit.out);
+  for (const auto& event : events.at("events").as_array()) {
+    const auto& detail = event.at("detail").as_object();
+    if (const auto* purpose = detail.if_contains("purpose"); purpose != nullptr && *purpose == "print_preview") {
+      ++previews;
+      EXPECT_EQ(event.at("actor").as_string(), "clerk");
+    }
+  }
+  EXPECT_EQ(previews, 2);
+
+  // Without a grant (the manager holds none): refused, no file.
+  const auto refused_out = vault.dir() / "refused.pdf";
+  auto refused = as("manager", {"print", "preview", doc, "--out", refused_out.string(), "--socket", socket.string()});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(refused_out));
+  EXPECT_EQ(code_of(ask_agent(json::object{{"command", "print-preview"}, {"document", std::stoll(doc)}}, "manager",
+                              socket)),
+            "permission_denied");
+  // A level the policy forbids to print (top_secret, by the built-in rule):
+  // the clerk holds a grant, and is refused all the same.
+  const auto secret = upload("绝密.pdf", portrait, "top_secret");
+  EXPECT_EQ(as("clerk", {"print", "preview", secret, "--out", refused_out.string(), "--socket", socket.string()})
+                .exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(refused_out));
+  EXPECT_EQ(code_of(ask_agent(json::object{{"command", "print-preview"}, {"document", std::stoll(secret)}}, "clerk",
+                              socket)),
+            "permission_denied");
 }
 
 }  // namespace

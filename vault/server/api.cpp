@@ -753,7 +753,14 @@ Result<std::unique_ptr<ContentReader>> Api::start_download(const ApiRequest& req
   origin.agent_id = agent->name;
   auto reader = [&]() -> Result<std::unique_ptr<ContentReader>> {
     if (!route || !route->id) return fail(ErrorCode::invalid_argument, "a document id is a positive number");
-    return s_.documents.open_content(*principal, *route->id, origin, agent->department);
+    auto purpose = ContentPurpose::read;
+    if (const auto asked = query_text(request, "purpose"); asked) {
+      if (*asked != "print-preview") {
+        return fail(ErrorCode::invalid_argument, "purpose is print-preview or absent");
+      }
+      purpose = ContentPurpose::print_preview;
+    }
+    return s_.documents.open_content(*principal, *route->id, origin, agent->department, purpose);
   }();
   if (!reader) {
     CUSTOS_TRY_VOID(s_.audit.record(refusal_audit(origin, &*principal, Action::document_content, target, reader.error())));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "print_rule.hpp"
 #include "sealing_pipeline.hpp"
 #include "view_rule.hpp"
 
@@ -274,16 +275,19 @@ Result<Grant> DocumentService::check_view(const Principal& by, Id id, const Orig
 }
 
 Result<std::unique_ptr<ContentReader>> DocumentService::open_content(const Principal& by, Id id, const Origin& origin,
-                                                                     std::string_view workstation_department) {
+                                                                     std::string_view workstation_department,
+                                                                     ContentPurpose purpose) {
   CUSTOS_TRY_VOID(require_role(by, Action::document_content));
   // The grant is checked and the release audited in one write transaction:
   // no content leaves unless its record is durable.
   auto doc = transact(store_, TxMode::write, [&](Transaction& tx) -> Result<Document> {
     auto viewable = viewable_document(tx, by, id, origin.now, workstation_department);
     if (!viewable) return fail(viewable.error());
+    if (purpose == ContentPurpose::print_preview) CUSTOS_TRY_VOID(check_print_rule(tx, viewable->first));
     CUSTOS_TRY_VOID(append_allowed(tx, origin, &by, Action::document_content, target_of(id),
                             "{\"grant\":" + std::to_string(viewable->second.id) + ",\"agent\":\"" +
-                                json_escape(origin.agent_id) + "\"}"));
+                                json_escape(origin.agent_id) + "\"" +
+                                (purpose == ContentPurpose::print_preview ? ",\"purpose\":\"print_preview\"}" : "}")));
     return std::move(viewable->first);
   });
   if (!doc) return fail(doc.error());

@@ -214,5 +214,33 @@ TEST_F(ServiceTest, TheViewRuleDecidesForTheUserAndTheWorkstation) {
   EXPECT_TRUE(documents->open_content(clerk, open->id, origin(), "claims"));
 }
 
+// A print preview releases content only for a level the policy allows to
+// print: built in, top secret never; then as the applied policy says.
+TEST_F(ServiceTest, APrintPreviewFollowsThePrintRule) {
+  constexpr auto preview = ContentPurpose::print_preview;
+  auto open = upload(lead, "secret rows", Level::secret);
+  auto top = upload(lead, "top secret rows", Level::top_secret);
+  ASSERT_TRUE(open && top);
+  ASSERT_TRUE(grants->grant(lead, open->id, "clerk", now_seconds() + 3600, origin()));
+  ASSERT_TRUE(grants->grant(lead, top->id, "clerk", now_seconds() + 3600, origin()));
+  EXPECT_TRUE(documents->open_content(clerk, open->id, origin(), "claims", preview));
+  EXPECT_TRUE(documents->open_content(clerk, top->id, origin(), "claims")) << "reading is not printing";
+  auto refused = documents->open_content(clerk, top->id, origin(), "claims", preview);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::permission_denied);
+  EXPECT_NE(refused.error().message.find("levels.top_secret.allow_printing"), std::string::npos);
+
+  const SigningKey signing = SigningKey::generate();
+  PolicyService policies(*store, *sink, signing);
+  ASSERT_TRUE(policies.apply(admin, "[departments.claims.levels.secret]\nallow_printing = false\n", "p.toml",
+                             origin()));
+  refused = documents->open_content(clerk, open->id, origin(), "claims", preview);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::permission_denied);
+  EXPECT_NE(refused.error().message.find("claims:levels.secret.allow_printing"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(documents->open_content(clerk, open->id, origin(), "claims"));
+}
+
 }  // namespace
 }  // namespace custos::vault

@@ -6,8 +6,8 @@
 // says.
 //
 // The protocol is one request line (a JSON object, at most 64 KiB, e.g.
-// {"command": "status"}) and one answer line (a JSON object), then the
-// server closes the connection.
+// {"command": "status"}) and one answer line (a JSON object; the client
+// says how long it may be), then the server closes the connection.
 //
 // Thread-safety: serve() on one thread; stop() from any. The handler is
 // called on the serving thread, one request at a time.
@@ -58,9 +58,11 @@ class LocalApiServer {
 };
 
 // The client side: sends one request line, returns the answer line, waiting
-// at most `wait` for it (a print run takes as long as the printer).
+// at most `wait` for it (a print run takes as long as the printer) and
+// taking at most `max_answer` bytes (a print preview answers its PDF).
 // unavailable when nothing listens at `path`.
 Result<std::string> local_request(const std::filesystem::path& path, std::string_view request,
-                                  std::chrono::milliseconds wait = std::chrono::seconds(2));
+                                  std::chrono::milliseconds wait = std::chrono::seconds(2),
+                                  std::size_t max_answer = 64 * 1024);
 
 }  // namespace custos::agent

@@ -17,6 +17,13 @@
 // No file is written: content, pages and stamp live in this process's
 // memory, and the buffers holding content are wiped when the run ends.
 //
+// `custos print preview DOC` asks for a preview of a vault document: the
+// content is fetched the same way (the vault refuses it without a live
+// grant, and for a level the policy forbids to print, and audits the
+// release as a print preview), laid out in memory, and what goes back to
+// the user is only the stamp with its PREVIEW mark over blank pages of the
+// same number and sizes — the layout, none of the content.
+//
 // Thread-safety: run() on one thread at a time (the local API's).
 #pragma once
 
@@ -26,6 +33,7 @@
 #include "custos/agent/agent_state.hpp"
 #include "custos/agent/event_sink.hpp"
 #include "custos/agent/local_api.hpp"
+#include "custos/platform/encoding.hpp"
 #include "custos/platform/secret.hpp"
 #include "custos/print/printer.hpp"
 
@@ -40,6 +48,12 @@ struct PrintOutcome {
   std::string code;
 };
 
+struct PreviewOutcome {
+  std::int64_t document = 0;
+  int pages = 0;
+  Bytes pdf;  // the stamp over blank pages: nothing of the document's content
+};
+
 class PrintRunner {
  public:
   PrintRunner(const AgentState& state, print::Printer& printer, EventSink& events,
@@ -47,19 +61,25 @@ class PrintRunner {
 
   Result<PrintOutcome> run(std::int64_t request, std::string_view printer, const Secret& session);
 
+  Result<PreviewOutcome> preview(std::int64_t document, const Secret& session, uid_t uid);
+
   // The local API's "print" command: {"command": "print", "request": N,
-  // "printer": "…", "token": "<the user's session>"} → the outcome as JSON,
+  // "printer": "…", "token": "<the user's session>"} → the outcome as JSON;
+  // and its "print-preview" command: {"command": "print-preview",
+  // "document": N, "token": "…"} → {"document", "pages", "pdf": base64};
   // or {"error": {"code", "message"}}.
   std::string answer(std::string_view line, const Peer& peer);
 
  private:
+  std::string answer_preview(std::int64_t document, const Secret& token, const Peer& peer);
+
   const AgentState& state_;
   print::Printer& printer_;
   EventSink& events_;
   std::chrono::seconds job_timeout_;
 };
 
-// True when a local API line asks for the "print" command.
+// True when a local API line asks for the "print" or "print-preview" command.
 bool is_print_command(std::string_view line);
 
 }  // namespace custos::agent

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/error.hpp"
@@ -42,6 +43,18 @@ std::string header_line(const StampText& text, int page, int pages);
 // Stamps every page of `pdf` (checked with inspect_pdf first). The result
 // is a new PDF with the same pages.
 Result<Bytes> stamp_pdf(std::span<const std::uint8_t> pdf, const StampText& text);
+
+// The stamp alone over blank pages: as many pages as `pdf` has, each of the
+// same size (its media, crop and trim boxes and its rotation), stamped with
+// `text`. Nothing else of `pdf` reaches the result, so it shows the layout a
+// printout would have without any of the document's content — a print
+// preview of a vault document.
+Result<Bytes> stamp_blank_pages(std::span<const std::uint8_t> pdf, const StampText& text);
+
+// The stamp text of a preview: the PREVIEW mark, a placeholder approval
+// (PR-0) and receiver, today as the period of use, `now` as the time of
+// printing, and a placeholder code in the QR code.
+StampText preview_stamp(std::string_view workstation);
 
 // Frees the font caches pango, cairo and fontconfig keep for the whole
 // process, so that a leak checker sees only real leaks. Call it once, at

@@ -114,6 +114,12 @@ class ContentReader {
 std::uint64_t blob_chunk_offset(std::uint32_t index);
 std::uint64_t blob_size(std::uint64_t plaintext_size, std::uint32_t chunks);
 
+// Why content is released: to be read (a view, a print run) or to lay out a
+// print preview, which the agent turns into blank pages carrying only the
+// stamp; a preview is refused, like printing, for a level the policy
+// forbids to print, and the release is audited with its purpose.
+enum class ContentPurpose : std::uint8_t { read, print_preview };
+
 struct DocumentLimits {
   std::uint64_t max_upload_bytes = 8ull << 30;  // [limits] max_upload_bytes
 };
@@ -131,9 +137,11 @@ class DocumentService {
   // Content leaves the vault only to a valid session with a live grant, on
   // an enrolled workstation (Origin::agent_id) of `workstation_department`,
   // and when the policy's view rule allows both the user's department and
-  // the workstation's (`levels.LEVEL.view_own_department_only`).
+  // the workstation's (`levels.LEVEL.view_own_department_only`); for a
+  // print preview, also when the policy allows printing its level.
   Result<std::unique_ptr<ContentReader>> open_content(const Principal& by, Id document, const Origin& origin,
-                                                      std::string_view workstation_department);
+                                                      std::string_view workstation_department,
+                                                      ContentPurpose purpose = ContentPurpose::read);
   // Whether `by` may still view `document` on a workstation of
   // `workstation_department` (an open viewer asks every few seconds): the
   // live grant and the view rule, or permission_denied. Not audited when it
