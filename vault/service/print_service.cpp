@@ -1,8 +1,7 @@
 #include "custos/vault/print_service.hpp"
 
 #include "custos/auditlog/print_code.hpp"
-#include "custos/policy/evaluator.hpp"
-#include "custos/policy/parser.hpp"
+#include "print_rule.hpp"
 
 namespace custos::vault {
 namespace {
@@ -22,31 +21,6 @@ Result<void> check_text(std::string_view what, std::string_view text, std::size_
 // newest applied policy decides (a department it does not name may not
 // print); before any policy is applied, the built-in level defaults do
 // (top_secret never).
-Result<void> printing_allowed(Transaction& tx, const Document& doc) {
-  const auto level = policy::level_from_string(to_string(doc.level));
-  auto record = tx.latest_policy();
-  if (!record && record.error().code != ErrorCode::not_found) return fail(record.error());
-  if (!record) {
-    if (level != policy::Level::unknown && policy::DepartmentSettings{}.level(level).allow_printing) return ok();
-    return fail(ErrorCode::permission_denied, "documents of level " + std::string(to_string(doc.level)) +
-                                                  " may not be printed (built-in rule levels." +
-                                                  std::string(to_string(doc.level)) + ".allow_printing)");
-  }
-  auto parsed = policy::to_result(policy::parse_policy(record->source, record->file_name));
-  if (!parsed) return fail(ErrorCode::internal, "the applied policy no longer parses: " + parsed.error().message);
-  const auto compiled = policy::CompiledPolicy::compile(*parsed);
-  policy::AccessQuery query;
-  query.action = policy::Action::print;
-  query.level = level;
-  query.department = doc.department;
-  const auto decision = compiled.decide_access(query);
-  if (decision.verdict == policy::Verdict::needs_approval || decision.verdict == policy::Verdict::allow) return ok();
-  return fail(ErrorCode::permission_denied, "the policy (version " + std::to_string(record->version) +
-                                                ", rule " + std::string(decision.rule_id) + ") forbids printing " +
-                                                std::string(to_string(doc.level)) + " documents of department '" +
-                                                doc.department + "'");
-}
-
 Result<Document> active_document(Transaction& tx, Id id) {
   auto doc = tx.document_by_id(id);
   if (!doc || doc->state != DocumentState::active) return fail(ErrorCode::not_found, "no such document");
@@ -133,7 +107,7 @@ Result<PrintRequest> PrintService::request(const Principal& by, const NewPrintRe
     auto doc = active_document(tx, asked.document);
     if (!doc) return fail(doc.error());
     CUSTOS_TRY_VOID(require_live_grant(tx, by, doc->id, origin.now));
-    CUSTOS_TRY_VOID(printing_allowed(tx, *doc));
+    CUSTOS_TRY_VOID(check_print_rule(tx, *doc));
     PrintRequest row;
     row.document_id = doc->id;
     row.requested_by = by.user.id;
@@ -170,7 +144,7 @@ Result<PrintRequest> PrintService::approve(const Principal& by, Id id, UnixSecon
     }
     auto doc = active_document(tx, found->document_id);
     if (!doc) return fail(doc.error());
-    CUSTOS_TRY_VOID(printing_allowed(tx, *doc));
+    CUSTOS_TRY_VOID(check_print_rule(tx, *doc));
     auto row = *found;
     row.state = PrintState::approved;
     row.decided_by = by.user.id;
@@ -267,7 +241,7 @@ Result<PrintStart> PrintService::start(const Principal& by, const Agent& agent, 
     auto doc = active_document(tx, found->document_id);
     if (!doc) return fail(doc.error());
     CUSTOS_TRY_VOID(require_live_grant(tx, by, doc->id, origin.now));
-    CUSTOS_TRY_VOID(printing_allowed(tx, *doc));
+    CUSTOS_TRY_VOID(check_print_rule(tx, *doc));
     auto row = *found;
     row.state = PrintState::printing;
     row.agent_id = agent.id;
