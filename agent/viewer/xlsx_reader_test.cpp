@@ -144,9 +144,10 @@ TEST(XlsxReader, ReadsWhatTheReportWriterWrites) {
   written.headings = {"序号", "借阅人", "文件"};
   for (int i = 1; i <= 30; ++i) written.rows.push_back({std::to_string(i), "王五" + std::to_string(i), "合同 <" + std::to_string(i) + "> & 附件"});
   written.number_columns = {0};
-  char folder[] = "/tmp/xlsx-reader-test-XXXXXX";
-  ASSERT_NE(::mkdtemp(folder), nullptr);
-  const auto path = std::filesystem::path(folder) / "register.xlsx";
+  auto pattern = (std::filesystem::temp_directory_path() / "xlsx-reader-test-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+  const std::filesystem::path folder(pattern);
+  const auto path = folder / "register.xlsx";
   ASSERT_TRUE(report::write_xlsx(written, path, {.sheet_name = "借阅记录"}));
   std::ifstream in(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), {});

@@ -32,7 +32,7 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string make_zip(const std::vector<ZipEntry>& entries, std::string_view password) {
+std::string make_zip(const std::vector<ZipEntry>& entries, std::string_view password, bool stored) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
@@ -46,7 +46,8 @@ std::string make_zip(const std::vector<ZipEntry>& entries, std::string_view pass
     const auto& entry = entries[i];
     zip_source_t* data = zip_source_buffer(archive, entry.content.data(), entry.content.size(), 0);
     const auto index = data == nullptr ? -1 : zip_file_add(archive, entry.name.c_str(), data, ZIP_FL_ENC_UTF_8);
-    made = index >= 0 && (secret.empty() || zip_file_set_encryption(archive, static_cast<zip_uint64_t>(index),
+    made = index >= 0 && (!stored || zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0) == 0);
+    made = made && (secret.empty() || zip_file_set_encryption(archive, static_cast<zip_uint64_t>(index),
                                                                      ZIP_EM_TRAD_PKWARE, secret.c_str()) == 0);
   }
   if (archive != nullptr) {

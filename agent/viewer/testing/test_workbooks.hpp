@@ -15,10 +15,10 @@ struct ZipEntry {
   std::string content;
 };
 
-// The entries deflated into one archive, in order. A non-empty `password`
-// encrypts every entry (traditional PKWARE encryption). Empty when libzip
-// fails (the test then fails on it).
-std::string make_zip(const std::vector<ZipEntry>& entries, std::string_view password = {});
+// The entries deflated (or, `stored`, just stored) into one archive, in
+// order. A non-empty `password` encrypts every entry (traditional PKWARE
+// encryption). Empty when libzip fails (the test then fails on it).
+std::string make_zip(const std::vector<ZipEntry>& entries, std::string_view password = {}, bool stored = false);
 
 struct TestSheet {
   std::string name;
