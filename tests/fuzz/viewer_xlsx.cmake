@@ -8,6 +8,7 @@ pkg_check_modules(FUZZ_XLSX_READ REQUIRED IMPORTED_TARGET libzip expat)
 custos_fuzz_target(NAME viewer_xlsx
   SOURCES ${PROJECT_SOURCE_DIR}/tests/fuzz/viewer_xlsx_fuzz.cpp
           ${PROJECT_SOURCE_DIR}/agent/viewer/xlsx_reader.cpp
+          ${PROJECT_SOURCE_DIR}/agent/viewer/xlsx_values.cpp
           ${PROJECT_SOURCE_DIR}/agent/viewer/locked_buffer.cpp
           ${PROJECT_SOURCE_DIR}/agent/viewer/testing/test_workbooks.cpp
   DEPS custos_platform PkgConfig::FUZZ_XLSX_READ
