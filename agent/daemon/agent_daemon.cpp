@@ -12,6 +12,7 @@
 #include "custos/agent/device_control.hpp"
 #include "custos/agent/enrollment.hpp"
 #include "custos/agent/local_api.hpp"
+#include "custos/agent/memory_lock.hpp"
 #include "custos/agent/offline_policy.hpp"
 #include "custos/agent/outbox.hpp"
 #include "custos/agent/policy_keeper.hpp"
@@ -72,6 +73,15 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   const rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // Nor may it reach swap: the viewer's own buffers are locked, and this
+  // locks the renderers' scratch memory too, where locking is unbounded.
+  if (auto locked = lock_all_memory(); locked) {
+    spdlog::info("memory locked: documents and the renderers' scratch memory stay out of swap");
+  } else {
+    spdlog::warn("memory not locked ({}): the renderers' scratch memory may reach swap; run the agent with "
+                 "CAP_IPC_LOCK or LimitMEMLOCK=infinity",
+                 locked.error().describe());
+  }
 
   auto offline = offline_policy(config);
   if (!offline) {

@@ -1,13 +1,12 @@
 #include "custos/agent/view_service.hpp"
 
-#include <linux/capability.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 
+#include "custos/agent/memory_lock.hpp"
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/random.hpp"
 #include "custos/platform/timestamp.hpp"
@@ -32,17 +31,10 @@ namespace {
 // without it, RLIMIT_MEMLOCK bounds what mlock can hold, and libsodium's
 // guarded heap quietly keeps pages it could not lock. Say so once a view
 // needs more than the limit allows.
-bool can_lock_without_limit() {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2]{};
-  if (::syscall(SYS_capget, &header, data) != 0) return false;
-  return (data[CAP_IPC_LOCK / 32].effective & (1u << (CAP_IPC_LOCK % 32))) != 0;
-}
-
 void warn_when_memlock_is_short(std::uint64_t needed) {
   rlimit limit{};
-  if (::getrlimit(RLIMIT_MEMLOCK, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
-  if (needed <= limit.rlim_cur || can_lock_without_limit()) return;
+  if (::getrlimit(RLIMIT_MEMLOCK, &limit) != 0 || memory_lock_unbounded()) return;
+  if (needed <= limit.rlim_cur) return;
   spdlog::warn("RLIMIT_MEMLOCK is {} KiB but the view needs about {} KiB: parts of the document may reach swap; "
                "run the agent with CAP_IPC_LOCK or a higher LimitMEMLOCK",
                limit.rlim_cur / 1024, needed / 1024);

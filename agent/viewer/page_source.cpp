@@ -6,9 +6,12 @@
 
 #include "pdf_pages.hpp"
 #include "text_pages.hpp"
+#include "xlsx_reader.hpp"
 
 namespace custos::viewer {
 namespace {
+
+constexpr std::string_view kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -23,14 +26,16 @@ Result<std::unique_ptr<PageSource>> open_page_source(const LockedBuffer& content
   const auto bytes = content.unsafe_view();
   // The bytes decide first: a PDF is a PDF whatever it was called.
   if (bytes.starts_with("%PDF-")) return open_pdf(content, std::move(watermark));
-  if (bytes.starts_with("PK\x03\x04")) {
-    return fail(ErrorCode::invalid_argument, "spreadsheets (XLSX) and other packaged files cannot be viewed yet");
-  }
   const auto type = lower(content_type.substr(0, content_type.find(';')));
   const auto name = lower(filename);
+  // A ZIP (or the OLE container of an encrypted Office file) is read as a
+  // workbook, which refuses anything else packaged (a .docx) by itself.
+  if (bytes.starts_with("PK\x03\x04") || bytes.starts_with(kOleMagic) || type == kXlsxType || name.ends_with(".xlsx")) {
+    return open_xlsx(content, std::move(watermark));
+  }
   if (type == "text/csv" || name.ends_with(".csv")) return open_csv(content, std::move(watermark));
   if (type.starts_with("text/") || name.ends_with(".txt")) return open_text(content, std::move(watermark));
-  return fail(ErrorCode::invalid_argument, "files of type '" + type + "' cannot be viewed (PDF, text and CSV can)");
+  return fail(ErrorCode::invalid_argument, "files of type '" + type + "' cannot be viewed (PDF, text, CSV and XLSX can)");
 }
 
 Result<OpenDocument> open_document(LockedBuffer content, std::string_view content_type, std::string_view filename,

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "testing/test_documents.hpp"
+#include "testing/test_workbooks.hpp"
 
 namespace custos::viewer {
 namespace {
@@ -108,12 +109,65 @@ TEST(PageSource, CsvIsATableWithItsHeaderOnEveryPage) {
   }
 }
 
+// Pixels of the header band's colour (#EBEEF3) in rows [from, to).
+int header_band(const testing::DecodedImage& image, int from, int to) {
+  int n = 0;
+  for (int y = from; y < to; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const auto p = image.pixels[static_cast<std::size_t>(y * image.width + x)];
+      if (p == 0xEBEEF3) ++n;
+    }
+  }
+  return n;
+}
+
+TEST(PageSource, XlsxSheetsAreTablesEachFromANewPage) {
+  // Sheet 1: a header and 100 rows (3 pages at 41 rows under the sheet's
+  // name), sheet 2 empty (1 page), sheet 3 a few rows (1 page).
+  std::string rows = "<row><c t=\"inlineStr\"><is><t>序号</t></is></c><c t=\"inlineStr\"><is><t>姓名</t></is></c></row>";
+  for (int i = 1; i <= 100; ++i) {
+    rows += "<row><c><v>" + std::to_string(i) + "</v></c><c t=\"inlineStr\"><is><t>张三</t></is></c></row>";
+  }
+  const auto workbook = locked(testing::make_xlsx(
+      {{"客户名单", rows}, {"空白", ""}, {"Summary", "<row><c t=\"inlineStr\"><is><t>合计</t></is></c><c><v>100</v></c></row>"}}));
+  auto source = open_page_source(workbook, "application/octet-stream", "名单.xlsx", mark());
+  ASSERT_TRUE(source) << source.error().describe();
+  EXPECT_EQ((*source)->kind(), "xlsx");
+  EXPECT_EQ((*source)->page_count(), 5);
+  std::vector<int> ink;
+  for (int p = 0; p < 5; ++p) {
+    auto page = (*source)->render(p, {});
+    ASSERT_TRUE(page) << page.error().describe();
+    const auto pixels = decode(*page);
+    ink.push_back(pixels.count_darker_than(100));
+    // The header row, under the sheet's name, on every page of a sheet with rows.
+    if (p != 3) {
+      EXPECT_GT(header_band(pixels, 56 + 44 + 2, 56 + 44 + 20), 5000) << "page " << p + 1;
+    }
+  }
+  EXPECT_GT(ink[0], 2000);
+  EXPECT_GT(ink[3], 20);           // the empty sheet's page: its name
+  EXPECT_LT(ink[3], ink[4]);       // less than a sheet with a table
+  EXPECT_LT(ink[4], ink[0]);
+  EXPECT_EQ((*source)->render(5, {}).error().code, ErrorCode::invalid_argument);
+
+  // By its content type alone.
+  const auto named = locked(testing::make_table_xlsx("客户", {"序号", "姓名", "备注"}, 100, "受控 MARKER"));
+  auto by_type = open_page_source(named, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "", mark());
+  ASSERT_TRUE(by_type) << by_type.error().describe();
+  EXPECT_EQ((*by_type)->page_count(), 3);
+}
+
 TEST(PageSource, RefusesWhatItCannotShow) {
   const auto gbk = locked("\xD5\xC5\xC8\xFD\n");  // 张三 in GBK
   EXPECT_EQ(open_page_source(gbk, "text/plain", "", mark()).error().code, ErrorCode::invalid_argument);
-  const auto xlsx = locked(std::string("PK\x03\x04", 4) + "rest");
-  EXPECT_EQ(open_page_source(xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "a.xlsx",
-                             mark()).error().code, ErrorCode::invalid_argument);
+  const auto broken_zip = locked(std::string("PK\x03\x04", 4) + "rest");
+  EXPECT_EQ(open_page_source(broken_zip, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "a.xlsx",
+                             mark()).error().code, ErrorCode::corrupt);
+  const auto archive = locked(testing::make_zip({{"a.txt", "not a workbook"}}));
+  EXPECT_EQ(open_page_source(archive, "application/zip", "a.zip", mark()).error().code, ErrorCode::invalid_argument);
+  const auto encrypted = locked(testing::make_zip(testing::xlsx_parts({{"S", ""}}), "pw"));
+  EXPECT_EQ(open_page_source(encrypted, "", "a.xlsx", mark()).error().code, ErrorCode::invalid_argument);
   const auto binary = locked("\x7F" "ELF");
   EXPECT_EQ(open_page_source(binary, "application/octet-stream", "a.bin", mark()).error().code,
             ErrorCode::invalid_argument);

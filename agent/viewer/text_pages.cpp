@@ -1,11 +1,11 @@
-// Text and CSV as pages. Pagination is decided up front from character
+// Text, CSV and XLSX as pages. Pagination is decided up front from character
 // counts (a monospace grid for text, capped column widths for CSV), so the
 // page count is known at once and any page renders without laying out the
 // ones before it — a 100-page file opens as fast as a 1-page one.
 //
-// Neither source copies the document's text into ordinary memory: text
-// lines are offsets into the caller's locked buffer, and CSV cells are
-// copied into a LockedBuffer of their own.
+// No source copies the document's text into ordinary memory: text lines
+// are offsets into the caller's locked buffer, and table cells (CSV fields,
+// a workbook's cells) are copied into a LockedBuffer of their own.
 #include "text_pages.hpp"
 
 #include <pango/pangocairo.h>
@@ -16,6 +16,8 @@
 #include "custos/platform/json_text.hpp"
 #include "custos/records/csv_reader.hpp"
 #include "page_canvas.hpp"
+#include "table_text.hpp"
+#include "xlsx_reader.hpp"
 
 namespace custos::viewer {
 namespace {
@@ -30,9 +32,8 @@ constexpr int kTableRows = static_cast<int>((kPageHeight - 2 * kMargin - kFooter
 constexpr std::size_t kMaxCellColumns = 28;
 constexpr double kCellPixelsPerColumn = 7.2;
 
-struct Span {
-  std::size_t offset = 0, size = 0;
-};
+// Row heights a sheet's heading takes above its table.
+constexpr int kTitleRows = 2;
 
 // Decodes one code point at `i` (the text is valid UTF-8) and advances `i`.
 char32_t next_code_point(std::string_view text, std::size_t& i) noexcept {
@@ -166,57 +167,82 @@ class TextPages final : public PaginatedPages {
 
  private:
   std::string_view text_;
-  std::vector<Span> lines_;
+  std::vector<CellSpan> lines_;
 };
 
-class CsvPages final : public PaginatedPages {
+// Tables (a CSV file, the sheets of a workbook) as pages. Each section
+// starts on a page of its own; a titled section (a sheet) has its name as a
+// heading on each of its pages, above the repeated header row.
+class TablePages final : public PaginatedPages {
  public:
-  CsvPages(LockedBuffer cells, std::vector<std::vector<Span>> rows, Watermark watermark)
-      : PaginatedPages(std::move(watermark)), cells_(std::move(cells)), rows_(std::move(rows)) {
-    for (const auto& row : rows_) {
-      if (row.size() > widths_.size()) widths_.resize(row.size(), 4);
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        widths_[c] = std::clamp(display_width(cell(row[c])) + 1, widths_[c], kMaxCellColumns);
+  TablePages(TableText table, std::string_view kind, Watermark watermark)
+      : PaginatedPages(std::move(watermark)), table_(std::move(table)), kind_(kind) {
+    int first = 0;
+    for (const auto& section : table_.sections) {
+      auto& layout = layouts_.emplace_back();
+      for (const auto& row : section.rows) {
+        if (row.size() > layout.widths.size()) layout.widths.resize(row.size(), 4);
+        for (std::size_t c = 0; c < row.size(); ++c) {
+          layout.widths[c] = std::clamp(display_width(text(row[c])) + 1, layout.widths[c], kMaxCellColumns);
+        }
       }
+      double total = 0;
+      for (auto w : layout.widths) total += static_cast<double>(w) * kCellPixelsPerColumn;
+      // A wide table is drawn smaller (down to half size) to fit the page;
+      // past that the rightmost columns are cut at the margin.
+      layout.scale = std::clamp((kPageWidth - 2 * kMargin) / std::max(total, 1.0), 0.5, 1.0);
+      layout.rows_per_page = section.title.size > 0 ? kTableRows - kTitleRows : kTableRows;
+      const std::size_t body = section.rows.size() > 1 ? section.rows.size() - 1 : 0;
+      layout.first_page = first;
+      first += std::max<int>(1, static_cast<int>((body + layout.rows_per_page - 1) / layout.rows_per_page));
     }
-    double total = 0;
-    for (auto w : widths_) total += static_cast<double>(w) * kCellPixelsPerColumn;
-    // A wide table is drawn smaller (down to half size) to fit the page;
-    // past that the rightmost columns are cut at the margin.
-    scale_ = std::clamp((kPageWidth - 2 * kMargin) / std::max(total, 1.0), 0.5, 1.0);
+    page_count_ = std::max(first, 1);
   }
 
-  int page_count() const override {
-    const std::size_t body = rows_.size() > 1 ? rows_.size() - 1 : 0;
-    return std::max<int>(1, static_cast<int>((body + kTableRows - 1) / kTableRows));
-  }
-  std::string_view kind() const override { return "csv"; }
+  int page_count() const override { return page_count_; }
+  std::string_view kind() const override { return kind_; }
 
   void draw(cairo_t* cr, int index) override {
+    if (table_.sections.empty()) return;
+    std::size_t s = 0;
+    while (s + 1 < layouts_.size() && layouts_[s + 1].first_page <= index) ++s;
+    const auto& section = table_.sections[s];
+    const auto& layout = layouts_[s];
     cairo_save(cr);
     cairo_rectangle(cr, kMargin, kMargin, kPageWidth - 2 * kMargin, kPageHeight - 2 * kMargin);
     cairo_clip(cr);
-    PangoLayout* layout = layout_with(cr, kSansFamilies, 12 * scale_);
-    pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
-    pango_layout_set_single_paragraph_mode(layout, TRUE);
-    const auto first = 1 + static_cast<std::size_t>(index) * kTableRows;
     double y = kMargin;
-    auto draw_row = [&](const std::vector<Span>& row, bool header) {
+    if (section.title.size > 0) {
+      PangoLayout* heading = layout_with(cr, kSansFamilies, 15);
+      pango_layout_set_ellipsize(heading, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width(heading, static_cast<int>((kPageWidth - 2 * kMargin) * PANGO_SCALE));
+      const auto title = text(section.title);
+      pango_layout_set_text(heading, title.data(), static_cast<int>(title.size()));
+      cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+      cairo_move_to(cr, kMargin, y);
+      pango_cairo_show_layout(cr, heading);
+      g_object_unref(heading);
+      y += kTitleRows * kRowHeight;
+    }
+    PangoLayout* cells = layout_with(cr, kSansFamilies, 12 * layout.scale);
+    pango_layout_set_ellipsize(cells, PANGO_ELLIPSIZE_END);
+    pango_layout_set_single_paragraph_mode(cells, TRUE);
+    auto draw_row = [&](const std::vector<CellSpan>& row, bool header) {
       if (header) {
         cairo_set_source_rgb(cr, 0.92, 0.93, 0.95);
         cairo_rectangle(cr, kMargin, y, kPageWidth - 2 * kMargin, kRowHeight);
         cairo_fill(cr);
       }
       double x = kMargin;
-      for (std::size_t c = 0; c < widths_.size(); ++c) {
-        const double w = static_cast<double>(widths_[c]) * kCellPixelsPerColumn * scale_;
-        if (c < row.size()) {
-          const auto text = cell(row[c]);
-          pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
-          pango_layout_set_width(layout, static_cast<int>((w - 6) * PANGO_SCALE));
+      for (std::size_t c = 0; c < layout.widths.size(); ++c) {
+        const double w = static_cast<double>(layout.widths[c]) * kCellPixelsPerColumn * layout.scale;
+        if (c < row.size() && row[c].size > 0) {
+          const auto cell = text(row[c]);
+          pango_layout_set_text(cells, cell.data(), static_cast<int>(cell.size()));
+          pango_layout_set_width(cells, static_cast<int>((w - 6) * PANGO_SCALE));
           cairo_set_source_rgb(cr, 0.08, 0.08, 0.08);
           cairo_move_to(cr, x + 3, y + 3);
-          pango_cairo_show_layout(cr, layout);
+          pango_cairo_show_layout(cr, cells);
         }
         x += w;
         cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
@@ -230,19 +256,28 @@ class CsvPages final : public PaginatedPages {
       cairo_stroke(cr);
       y += kRowHeight;
     };
-    if (!rows_.empty()) draw_row(rows_.front(), true);
-    for (std::size_t r = first; r < std::min(rows_.size(), first + kTableRows); ++r) draw_row(rows_[r], false);
-    g_object_unref(layout);
+    const auto& rows = section.rows;
+    const auto first = 1 + static_cast<std::size_t>(index - layout.first_page) * layout.rows_per_page;
+    if (!rows.empty()) draw_row(rows.front(), true);
+    for (std::size_t r = first; r < std::min(rows.size(), first + layout.rows_per_page); ++r) draw_row(rows[r], false);
+    g_object_unref(cells);
     cairo_restore(cr);  // the clip goes, the footer sits below the margin
   }
 
  private:
-  std::string_view cell(Span s) const { return cells_.unsafe_view().substr(s.offset, s.size); }
+  struct SectionLayout {
+    std::vector<std::size_t> widths{};  // display columns per table column
+    double scale = 1.0;
+    std::size_t rows_per_page = 0;      // body rows, below the header
+    int first_page = 0;
+  };
 
-  LockedBuffer cells_;
-  std::vector<std::vector<Span>> rows_;  // the first row is the header
-  std::vector<std::size_t> widths_;      // display columns per table column
-  double scale_ = 1.0;
+  std::string_view text(CellSpan s) const { return table_.text.unsafe_view().substr(s.offset, s.size); }
+
+  TableText table_;
+  std::string_view kind_;
+  std::vector<SectionLayout> layouts_;
+  int page_count_ = 1;
 };
 
 }  // namespace
@@ -263,8 +298,9 @@ Result<std::unique_ptr<PageSource>> open_text(const LockedBuffer& content, Water
 Result<std::unique_ptr<PageSource>> open_csv(const LockedBuffer& content, Watermark watermark) {
   auto source = records::source_from_memory(content.unsafe_view());
   records::CsvReader reader(*source);
-  LockedBuffer cells(content.size() + 64);
-  std::vector<std::vector<Span>> rows;
+  TableText table{LockedBuffer(content.size() + 64), {}};
+  auto& cells = table.text;
+  auto& rows = table.sections.emplace_back().rows;
   while (true) {
     auto more = reader.next();
     if (!more) return fail(more.error());
@@ -276,7 +312,13 @@ Result<std::unique_ptr<PageSource>> open_csv(const LockedBuffer& content, Waterm
       cells.append({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
     }
   }
-  return std::unique_ptr<PageSource>(new CsvPages(std::move(cells), std::move(rows), std::move(watermark)));
+  return std::unique_ptr<PageSource>(new TablePages(std::move(table), "csv", std::move(watermark)));
+}
+
+Result<std::unique_ptr<PageSource>> open_xlsx(const LockedBuffer& content, Watermark watermark) {
+  auto table = read_xlsx(content.unsafe_view());
+  if (!table) return fail(table.error());
+  return std::unique_ptr<PageSource>(new TablePages(std::move(*table), "xlsx", std::move(watermark)));
 }
 
 }  // namespace custos::viewer

@@ -1,6 +1,6 @@
 // The view-only viewer end to end: a real vault, a real agent (device
 // control off), the real `custos view`, and Debian's Chromium driven
-// through DevTools. A clerk views a granted PDF and CSV; the screenshot
+// through DevTools. A clerk views a granted PDF, CSV and XLSX; the screenshot
 // shows the page and the watermark; no document text is in the DOM or in
 // any response the browser received; the link works once and only for its
 // local user; every page shown is an event in the vault; revoking the
@@ -27,6 +27,7 @@
 #include "custos/platform/timestamp.hpp"
 #include "headless_chromium.hpp"
 #include "testing/test_documents.hpp"
+#include "testing/test_workbooks.hpp"
 #include "vault_harness.hpp"
 
 namespace custos::testing {
@@ -35,6 +36,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* kMarker = "MARKER-7731-受控文件-客户张三";
+constexpr const char* kCellMarker = "XLSX-CELL-4412-机密王五";
 
 std::string slurp(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -168,7 +170,7 @@ class ViewerE2e : public ::testing::Test {
   static inline VaultProcess* vault = nullptr;
   static inline std::filesystem::path home;
   static inline pid_t agent = -1;
-  static inline std::int64_t pdf = 0, csv = 0, big = 0;
+  static inline std::int64_t pdf = 0, csv = 0, big = 0, xlsx = 0;
 
   static std::filesystem::path socket() { return home / "agent.sock"; }
   static std::filesystem::path state() { return home / "state"; }
@@ -211,7 +213,10 @@ class ViewerE2e : public ::testing::Test {
     for (int i = 0; i < 120; ++i) table += "P-" + std::to_string(i) + ",李四," + kMarker + "\n";
     csv = upload(lead, "customers.csv", table, "text/csv");
     big = upload(lead, "manual.pdf", viewer::testing::make_pdf(100, "a long delivered file"), "application/pdf");
-    for (auto id : {pdf, csv, big}) grant(id);
+    xlsx = upload(lead, "客户名单.xlsx",
+                  viewer::testing::make_table_xlsx("客户名单", {"policy_no", "客户", "备注"}, 120, kCellMarker),
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    for (auto id : {pdf, csv, big, xlsx}) grant(id);
 
     // The agent: enrolled for claims, device control off (no USB here).
     std::ofstream(home / "machine-id") << "0123456789abcdef0123456789abcdef\n";
@@ -381,6 +386,69 @@ TEST_F(ViewerE2e, ATableShowsNoTextInTheDomNorInAnyResponse) {
   }
   EXPECT_GE(images, 2);
   EXPECT_GE(bodies->size(), 4u);  // the page, its script, two page images (at least)
+}
+
+TEST_F(ViewerE2e, AWorkbookIsShownAsPicturesOfItsSheet) {
+  const auto answer = view(xlsx);
+  ASSERT_EQ(answer.at("pages").as_int64(), 3);  // 120 rows at 41 a page under the sheet's name
+  auto browser = HeadlessChromium::start(home / "browser-e" / "profile", home / "browser-e");
+  ASSERT_TRUE(browser) << browser.error().describe();
+  ASSERT_TRUE((*browser)->open(url_of(answer)));
+  ASSERT_TRUE((*browser)->wait_for(kPageShown, std::chrono::seconds(10)));
+
+  // The first page shows the table: text in dark grey on the white page.
+  auto shot = (*browser)->screenshot();
+  ASSERT_TRUE(shot);
+  const auto image = viewer::testing::decode_png(*shot);
+  // The page is the white area around the middle of the window (the
+  // viewer's own bar and background are dark grey): dark pixels inside it
+  // are the table's text and lines, the watermark being light grey.
+  const auto luminance = [&](int x, int y) {
+    const auto p = image.pixels[static_cast<std::size_t>(y * image.width + x)];
+    return (((p >> 16) & 0xFF) * 3 + ((p >> 8) & 0xFF) * 6 + (p & 0xFF)) / 10;
+  };
+  int top = image.height / 2;
+  while (top > 0 && luminance(image.width / 2, top - 1) >= 180) --top;
+  const int margin = top + 20;  // in the page's top margin: no text there
+  int left = image.width / 2, right = image.width / 2;
+  while (left > 0 && luminance(left - 1, margin) >= 180) --left;
+  while (right + 1 < image.width && luminance(right + 1, margin) >= 180) ++right;
+  EXPECT_GT(right - left, 700);  // an A4 page at 96 dpi is 794 pixels wide
+  int ink = 0;
+  for (int y = top; y < image.height; ++y) {
+    for (int x = left; x <= right; ++x) ink += luminance(x, y) < 100 ? 1 : 0;
+  }
+  EXPECT_GT(ink, 5000);
+  EXPECT_GT(image.count_luminance(250, 256), 100000);
+
+  ASSERT_TRUE((*browser)->evaluate("document.getElementById('next').click()"));
+  ASSERT_TRUE((*browser)->wait_for("document.getElementById('page').src.includes('/page/2')", std::chrono::seconds(5)));
+  ASSERT_TRUE((*browser)->wait_for(kPageShown, std::chrono::seconds(10)));
+
+  const std::vector<std::string> cell_text{"XLSX-CELL-4412", "机密王五", "policy_no", "客户名单", "客户17"};
+  auto text = (*browser)->evaluate("document.body.innerText");
+  ASSERT_TRUE(text && text->is_string());
+  auto html = (*browser)->evaluate("document.documentElement.outerHTML");
+  ASSERT_TRUE(html && html->is_string());
+  for (const auto& fragment : cell_text) {
+    EXPECT_EQ(std::string(text->as_string()).find(fragment), std::string::npos) << fragment;
+    EXPECT_EQ(std::string(html->as_string()).find(fragment), std::string::npos) << fragment;
+  }
+  auto bodies = (*browser)->response_bodies();
+  ASSERT_TRUE(bodies) << bodies.error().describe();
+  int images = 0;
+  for (const auto& b : *bodies) {
+    for (const auto& fragment : cell_text) {
+      EXPECT_EQ(b.body.find(fragment), std::string::npos) << b.url << " carries " << fragment;
+    }
+    if (b.mime == "image/png") ++images;
+  }
+  EXPECT_GE(images, 2);
+
+  // Both pages are events in the vault's log, with the view's trace code.
+  const auto trace = std::string(answer.at("trace").as_string());
+  EXPECT_TRUE(eventually([&] { return pages_viewed(xlsx, trace) == std::set<std::int64_t>{1, 2}; }))
+      << json::serialize(events());
 }
 
 TEST_F(ViewerE2e, TheLinkIsForItsLocalUserOnly) {

@@ -25,6 +25,10 @@ class LockedBuffer {
 
   void append(std::span<const std::uint8_t> more);
   void clear() noexcept { size_ = 0; }
+  // Drops the bytes past `size` (kept, unread, until overwritten or wiped).
+  void truncate(std::size_t size) noexcept {
+    if (size < size_) size_ = size;
+  }
 
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }

@@ -3,17 +3,20 @@
 // only ever receives these images, never the document's text.
 //
 //   PDF             poppler-cpp, each page rasterised at the asked zoom;
-//   text and CSV    paginated through cairo + pango (CJK fonts through
-//                   fontconfig): plain text as wrapped lines, CSV as a table
-//                   with a header row repeated on every page.
+//   text, CSV and   paginated through cairo + pango (CJK fonts through
+//   XLSX            fontconfig): plain text as wrapped lines, CSV as a table
+//                   with a header row repeated on every page, a workbook as
+//                   one such table per worksheet, each starting on a new
+//                   page under the sheet's name.
 //
-// Which one is chosen from the content's first bytes ("%PDF-") and then the
-// content type or file name; anything else (XLSX, images, Word files) is
-// refused with `invalid_argument`, never shown as raw bytes.
+// Which one is chosen from the content's first bytes ("%PDF-", a ZIP) and
+// then the content type or file name; anything else (images, Word files,
+// encrypted workbooks) is refused with `invalid_argument`, never shown as
+// raw bytes.
 //
 // Nothing here touches the disk: poppler reads the caller's buffer in place,
-// the CSV reader and pango work in memory, and the PNG is written into a
-// LockedBuffer.
+// the CSV reader, the workbook reader (libzip over the buffer, expat) and
+// pango work in memory, and the PNG is written into a LockedBuffer.
 //
 // Thread-safety: a PageSource is used by one thread at a time (poppler
 // documents are not thread-safe); distinct sources may render in parallel.
@@ -61,7 +64,7 @@ class PageSource {
   // invalid_argument for a page out of range; corrupt when the file cannot
   // be drawn.
   virtual Result<PageImage> render(int index, const RenderOptions& options) = 0;
-  // "pdf", "text" or "csv".
+  // "pdf", "text", "csv" or "xlsx".
   virtual std::string_view kind() const = 0;
 };
 
@@ -78,7 +81,7 @@ Result<OpenDocument> open_document(LockedBuffer content, std::string_view conten
 
 // Opens `content` for rendering. The bytes must outlive the source (a PDF is
 // read in place). `content_type` and `filename` are the vault's metadata;
-// they decide only between text and CSV.
+// they decide between text, CSV and XLSX (a ZIP is always read as XLSX).
 Result<std::unique_ptr<PageSource>> open_page_source(const LockedBuffer& content, std::string_view content_type,
                                                      std::string_view filename, Watermark watermark);
 
