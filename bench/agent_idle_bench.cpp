@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string_view>
 #include <thread>
 
 #include "custos/agent/enrollment.hpp"
@@ -36,17 +37,32 @@ struct Sample {
   double cpu = 0;  // seconds of CPU since the process started
   double rss_mib = 0;
   double hwm_mib = 0;
+  double anon_mib = 0;  // the agent's own heap, stacks and data (RssAnon)
+  double file_mib = 0;  // pages of mapped files: its own binary and the shared libraries (RssFile)
+  double pss_mib = 0;   // each shared page divided by the processes that map it
 };
+
+// A "Name:   1234 kB" line of /proc status files, in MiB; -1 when absent.
+double kib_field(const std::string& file, std::string_view name) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(name) && line.size() > name.size() && line[name.size()] == ':') {
+      return std::atof(line.c_str() + name.size() + 1) / 1024.0;
+    }
+  }
+  return -1;
+}
 
 Sample sample(pid_t pid) {
   Sample s;
   s.cpu = cpu_seconds(pid);
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmRSS:")) s.rss_mib = std::atof(line.c_str() + 6) / 1024.0;
-    if (line.starts_with("VmHWM:")) s.hwm_mib = std::atof(line.c_str() + 6) / 1024.0;
-  }
+  const auto proc = "/proc/" + std::to_string(pid);
+  s.rss_mib = kib_field(proc + "/status", "VmRSS");
+  s.hwm_mib = kib_field(proc + "/status", "VmHWM");
+  s.anon_mib = kib_field(proc + "/status", "RssAnon");
+  s.file_mib = kib_field(proc + "/status", "RssFile");
+  s.pss_mib = kib_field(proc + "/smaps_rollup", "Pss");
   return s;
 }
 
@@ -126,6 +142,11 @@ int main() {
     figure("idle RSS (max over the minute)", rss_max, "MiB", 1);
     figure("idle RSS peak since start (VmHWM)", samples.back().hwm_mib, "MiB", 1);
     figure("ratio RSS / 20 MB budget", rss_max / rss_budget, "", 2);
+    // What the RSS is made of, at the end of the minute: the agent's own
+    // memory, and the pages of its binary and the libraries it maps.
+    figure("  of which anonymous (heap, stacks)", samples.back().anon_mib, "MiB", 1);
+    figure("  of which mapped files (binary, libraries)", samples.back().file_mib, "MiB", 1);
+    figure("idle PSS (shared pages divided among their users)", samples.back().pss_mib, "MiB", 1);
     figure("idle CPU over 60 s", cpu * 100, "% of a core", 3);
     figure("ratio CPU / 0.1 % budget", cpu * 100 / 0.1, "", 2);
     figure("busiest 12 s CPU", burst * 100, "% of a core", 3);
