@@ -21,14 +21,14 @@ Agent read_agent(const Statement& s) {
   a.department = s.text(5);
   a.credential_hash = s.text(6);
   a.enrolled_at = s.integer(7);
-  if (!s.is_null(8)) a.last_seen_at = s.integer(8);
+  a.last_seen_at = optional_integer(s, 8);
   a.last_source = s.text(9);
   a.policy_version = s.integer(10);
   a.outbox_depth = s.integer(11);
   a.agent_version = s.text(12);
-  if (!s.is_null(13)) a.revoked_at = s.integer(13);
+  a.revoked_at = optional_integer(s, 13);
   a.revoked_by_name = s.text(14);
-  if (!s.is_null(15)) a.silent_since = s.integer(15);
+  a.silent_since = optional_integer(s, 15);
   a.last_event_seq = s.integer(16);
   a.events = s.integer(17);
   return a;

@@ -14,11 +14,6 @@ constexpr const char* kColumns =
     "JOIN departments d ON d.id = doc.department_id JOIN users ru ON ru.id = p.requested_by "
     "LEFT JOIN users du ON du.id = p.decided_by LEFT JOIN agents a ON a.id = p.agent_id ";
 
-std::optional<std::int64_t> maybe(const Statement& s, int column) {
-  if (s.is_null(column)) return std::nullopt;
-  return s.integer(column);
-}
-
 PrintRequest read_request(const Statement& s) {
   PrintRequest r;
   r.id = s.integer(0);
@@ -34,20 +29,20 @@ PrintRequest read_request(const Statement& s) {
   r.printer = s.text(10);
   r.requested_at = s.integer(11);
   r.state = print_state_from_string(s.text(12));
-  r.decided_by = maybe(s, 13);
+  r.decided_by = optional_integer(s, 13);
   r.decided_by_name = s.text(14);
-  r.decided_at = maybe(s, 15);
+  r.decided_at = optional_integer(s, 15);
   r.decision_reason = s.text(16);
-  r.valid_from = maybe(s, 17);
-  r.valid_until = maybe(s, 18);
-  r.agent_id = maybe(s, 19);
+  r.valid_from = optional_integer(s, 17);
+  r.valid_until = optional_integer(s, 18);
+  r.agent_id = optional_integer(s, 19);
   r.agent = s.text(20);
   r.printer_used = s.text(21);
-  r.started_at = maybe(s, 22);
-  r.printed_at = maybe(s, 23);
-  r.job_id = maybe(s, 24);
-  r.pages = maybe(s, 25);
-  r.received_at = maybe(s, 26);
+  r.started_at = optional_integer(s, 22);
+  r.printed_at = optional_integer(s, 23);
+  r.job_id = optional_integer(s, 24);
+  r.pages = optional_integer(s, 25);
+  r.received_at = optional_integer(s, 26);
   r.returned = static_cast<int>(s.integer(27));
   r.shredded = static_cast<int>(s.integer(28));
   return r;

@@ -52,8 +52,8 @@ CustomerRecord read_record(const Statement& s) {
   r.entered_by_name = s.text(13);
   r.entered_at = s.integer(14);
   r.entry_day = s.text(15);
-  if (!s.is_null(16)) r.updated_by = s.integer(16);
-  if (!s.is_null(17)) r.updated_at = s.integer(17);
+  r.updated_by = optional_integer(s, 16);
+  r.updated_at = optional_integer(s, 17);
   r.wrapped_key = s.blob(18);
   r.sealed = s.blob(19);
   return r;
@@ -78,15 +78,15 @@ SuspiciousCaseRow read_case(const Statement& s) {
   c.listed_on = s.text(7);
   c.due_on = s.text(8);
   c.agent_code = s.text(9);
-  if (!s.is_null(10)) c.assigned_to = s.integer(10);
+  c.assigned_to = optional_integer(s, 10);
   c.assigned_to_name = s.text(11);
   c.state = case_state_from_string(s.text(12));
-  if (!s.is_null(13)) c.cleared_by = s.integer(13);
+  c.cleared_by = optional_integer(s, 13);
   c.cleared_by_name = s.text(14);
-  if (!s.is_null(15)) c.cleared_at = s.integer(15);
+  c.cleared_at = optional_integer(s, 15);
   c.note = s.text(16);
   c.evidence = s.text(17);
-  if (!s.is_null(18)) c.overdue_raised_at = s.integer(18);
+  c.overdue_raised_at = optional_integer(s, 18);
   return c;
 }
 

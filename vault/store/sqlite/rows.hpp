@@ -2,6 +2,7 @@
 // code shares. Internal to the store.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -15,6 +16,12 @@ namespace custos::vault::sqlite {
   auto var##_result = (expr);                           \
   if (!var##_result) return fail(var##_result.error()); \
   auto& var = *var##_result
+
+// An integer column that may be NULL.
+inline std::optional<std::int64_t> optional_integer(const Statement& s, int column) {
+  if (s.is_null(column)) return std::nullopt;
+  return s.integer(column);
+}
 
 // Runs a query expected to yield one row, read by `reader`.
 template <class Reader>

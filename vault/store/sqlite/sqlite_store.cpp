@@ -93,7 +93,7 @@ Grant read_grant(const Statement& s) {
   g.granted_by_name = s.text(6);
   g.created_at = s.integer(7);
   g.expires_at = s.integer(8);
-  if (!s.is_null(9)) g.revoked_at = s.integer(9);
+  g.revoked_at = optional_integer(s, 9);
   g.revoked_by_name = s.text(10);
   return g;
 }
@@ -117,9 +117,9 @@ DestructionRequest read_destruction_request(const Statement& s) {
   r.reason = s.text(7);
   r.requested_at = s.integer(8);
   r.state = destruction_state_from_string(s.text(9));
-  if (!s.is_null(10)) r.decided_by = s.integer(10);
+  r.decided_by = optional_integer(s, 10);
   r.decided_by_name = s.text(11);
-  if (!s.is_null(12)) r.decided_at = s.integer(12);
+  r.decided_at = optional_integer(s, 12);
   r.decision_reason = s.text(13);
   return r;
 }
@@ -133,7 +133,7 @@ AuditRecord read_audit(const Statement& s) {
   r.seq = s.integer(0);
   r.time = s.integer(1);
   r.request_id = s.text(2);
-  if (!s.is_null(3)) r.actor_id = s.integer(3);
+  r.actor_id = optional_integer(s, 3);
   r.actor = s.text(4);
   r.source = s.text(5);
   r.action = s.text(6);
