@@ -6,10 +6,10 @@
 #include <new>
 
 #include "custos/platform/files.hpp"
+#include "custos/platform/toml_prescreen.hpp"
 #include "custos/policy/parser.hpp"
 #include "policy_builder.hpp"
 #include "rule_analysis.hpp"
-#include "toml_prescreen.hpp"
 #include "toml_reader.hpp"
 
 namespace custos::policy {
@@ -121,12 +121,13 @@ CheckReport parse_policy(std::string_view text, std::string_view file_name) {
   try {
     ReadContext context(file_name, text);
     context.rule_id_prefix = rule_id_prefix(file_name);
-    if (const auto hazard = detail::find_toml_hazard(text)) {
+    if (const auto hazard = toml_prescreen::find_toml_hazard(text)) {
+      const SourcePos pos{hazard->line, hazard->column};
       return hazard->after_backslash
-                 ? single(DiagCode::toml_syntax, file_name, hazard->pos,
+                 ? single(DiagCode::toml_syntax, file_name, pos,
                           "expected an ASCII character after a line-ending backslash, found a non-ASCII one",
                           "the TOML library mishandles this; move the character up a line or write it as \\uXXXX")
-                 : single(DiagCode::toml_syntax, file_name, hazard->pos,
+                 : single(DiagCode::toml_syntax, file_name, pos,
                           "expected ASCII outside strings and comments, found a non-ASCII character",
                           "TOML allows other characters only inside quotes or after #");
     }

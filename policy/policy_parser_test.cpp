@@ -159,5 +159,18 @@ TEST(PolicyParser, DerivedIdsOnOneLineGetTheColumn) {
   EXPECT_EQ(rules[1].id, "my_policy.toml:2:35");
 }
 
+TEST(PolicyParser, ReportsATomlHazardAsTomlSyntax) {
+  const CheckReport report = parse_policy("[departments.s]\n\xC2\xA7 = 1\n", "h.toml");
+  EXPECT_FALSE(report.ok);
+  ASSERT_EQ(report.diagnostics.size(), 1U);
+  EXPECT_EQ(report.diagnostics[0].code, DiagCode::toml_syntax);
+  EXPECT_EQ(report.diagnostics[0].pos, (SourcePos{2, 1}));
+  // The case fuzzing found: a quote inside a bare value token.
+  const CheckReport bare = parse_policy("[departments.s]\nx =-\"\xC2\xA7\"\"\"\n", "h.toml");
+  ASSERT_EQ(bare.diagnostics.size(), 1U);
+  EXPECT_EQ(bare.diagnostics[0].code, DiagCode::toml_syntax);
+  EXPECT_EQ(bare.diagnostics[0].pos, (SourcePos{2, 6}));
+}
+
 }  // namespace
 }  // namespace custos::policy

@@ -79,7 +79,10 @@ TEST(AgentConfig, RefusalsAreInvalidArgumentAndNameTheLine) {
                         Case{"socket = \"\"\n", "agent.toml:1:"},
                         Case{"department = 3\n", "agent.toml:1:"},
                         Case{"\n\npolicy_key = \"\"\n", "agent.toml:3:"},
-                        Case{"state_dir = \n", "agent.toml:1:"}}) {
+                        Case{"state_dir = \n", "agent.toml:1:"},
+                        // Input on which toml++ 3.3 itself would misbehave: refused before it reads.
+                        Case{"\nsocket =-\"\xC2\xA7\"\n", "agent.toml:2:"},
+                        Case{"log_level = \"info\" \xC2\xA7\n", "agent.toml:1:"}}) {
     auto config = load_agent_config(write_file(dir, c.text), false);
     ASSERT_FALSE(config) << c.text;
     EXPECT_EQ(config.error().code, ErrorCode::invalid_argument) << c.text;

@@ -13,6 +13,8 @@
 #include <system_error>
 
 #include "custos/platform/error.hpp"
+#include "custos/platform/files.hpp"
+#include "custos/platform/toml_prescreen.hpp"
 
 namespace custos::toml_config {
 
@@ -29,8 +31,17 @@ inline Result<std::optional<toml::table>> read(const std::filesystem::path& file
     if (optional) return std::optional<toml::table>();
     return fail(ErrorCode::not_found, "no configuration file " + file.string());
   }
+  auto text = files::read_text(file);
+  if (!text) return fail(text.error());
+  // toml++ 3.3 reaches undefined behaviour on some malformed input: those
+  // places are refused before it reads the file.
+  if (const auto hazard = toml_prescreen::find_toml_hazard(*text)) {
+    return fail(ErrorCode::invalid_argument, file.string() + ":" + std::to_string(hazard->line) + ":" +
+                                                 std::to_string(hazard->column) + ": " +
+                                                 toml_prescreen::describe(*hazard));
+  }
   try {
-    return std::optional<toml::table>(toml::parse_file(file.string()));
+    return std::optional<toml::table>(toml::parse(*text, file.string()));
   } catch (const toml::parse_error& e) {
     return fail(ErrorCode::invalid_argument, where(file, e.source()) + ": " + std::string(e.description()));
   }

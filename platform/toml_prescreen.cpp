@@ -1,6 +1,6 @@
-#include "toml_prescreen.hpp"
+#include "custos/platform/toml_prescreen.hpp"
 
-namespace custos::policy::detail {
+namespace custos::toml_prescreen {
 namespace {
 
 class Scanner {
@@ -11,16 +11,17 @@ class Scanner {
   char peek(std::size_t ahead = 0) const { return i_ + ahead < text_.size() ? text_[i_ + ahead] : '\0'; }
   bool non_ascii() const { return !done() && static_cast<unsigned char>(text_[i_]) >= 0x80; }
   bool at(std::string_view s) const { return text_.substr(i_).starts_with(s); }
-  SourcePos pos() const { return pos_; }
+  std::uint32_t line() const { return line_; }
+  std::uint32_t column() const { return column_; }
 
   void advance() {
     if (done()) return;
     const char c = text_[i_++];
     if (c == '\n') {
-      ++pos_.line;
-      pos_.column = 1;
+      ++line_;
+      column_ = 1;
     } else if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) {
-      ++pos_.column;
+      ++column_;
     }
   }
   void advance(std::size_t n) {
@@ -39,7 +40,8 @@ class Scanner {
  private:
   std::string_view text_;
   std::size_t i_ = 0;
-  SourcePos pos_;
+  std::uint32_t line_ = 1;
+  std::uint32_t column_ = 1;
 };
 
 bool horizontal_space(char c) { return c == ' ' || c == '\t'; }
@@ -49,14 +51,23 @@ bool any_space(char c) { return horizontal_space(c) || c == '\n' || c == '\r'; }
 // character, and if it is whitespace, every character up to the next
 // non-whitespace one.
 std::optional<TomlHazard> after_backslash(Scanner& s) {
-  if (s.non_ascii()) return TomlHazard{s.pos(), true};
+  if (s.non_ascii()) return TomlHazard{s.line(), s.column(), true};
   if (!any_space(s.peek())) {
     s.advance();  // an ordinary escape such as \" — must not end the string
     return std::nullopt;
   }
   while (any_space(s.peek())) s.advance();
-  if (s.non_ascii()) return TomlHazard{s.pos(), true};
+  if (s.non_ascii()) return TomlHazard{s.line(), s.column(), true};
   return std::nullopt;
+}
+
+// Where TOML lets a string begin: at the start of a line, after whitespace,
+// '=', '[', ',', '{' or (dotted keys) '.'. Anywhere else a quote is part of
+// a bare token such as -"x", and toml++ reads the token to its end one
+// character at a time, asking of each whether it is whitespace.
+bool string_may_open_after(char previous) {
+  return any_space(previous) || previous == '=' || previous == '[' || previous == ',' || previous == '{' ||
+         previous == '.';
 }
 
 }  // namespace
@@ -64,8 +75,16 @@ std::optional<TomlHazard> after_backslash(Scanner& s) {
 std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept {
   Scanner s(text);
   if (s.at("\xEF\xBB\xBF")) s.advance(3);  // a byte-order mark is allowed and skipped
+  char previous = '\n';
   while (!s.done()) {
-    if (s.non_ascii()) return TomlHazard{s.pos(), false};
+    if (s.non_ascii()) return TomlHazard{s.line(), s.column(), false};
+    const bool at_quote = s.peek() == '"' || s.peek() == '\'';
+    if (at_quote && !string_may_open_after(previous)) {
+      previous = s.peek();  // part of a bare token: what follows is scanned as such
+      s.advance();
+      continue;
+    }
+    previous = s.peek();  // after a string or a comment: its quote or '#', neither lets a string open
     if (s.peek() == '#') {
       while (!s.done() && s.peek() != '\n') s.advance();
     } else if (s.at("\"\"\"")) {
@@ -100,4 +119,12 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-}  // namespace custos::policy::detail
+std::string describe(const TomlHazard& hazard) {
+  return hazard.after_backslash
+             ? "expected an ASCII character after a line-ending backslash, found a non-ASCII one (the TOML "
+               "library mishandles this; move the character up a line or write it as \\uXXXX)"
+             : "expected ASCII outside strings and comments, found a non-ASCII character (TOML allows other "
+               "characters only inside quotes or after #)";
+}
+
+}  // namespace custos::toml_prescreen

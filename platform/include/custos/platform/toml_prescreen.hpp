@@ -1,4 +1,4 @@
-// Internal: a guard run before toml++ sees a file. toml++ 3.3 (Debian 12)
+// A guard run before toml++ sees a file (policies, vault.toml, agent.toml). toml++ 3.3 (Debian 12)
 // reaches undefined behaviour (TOML_UNREACHABLE in its Unicode whitespace
 // table) when it asks "is this whitespace?" about certain non-ASCII
 // characters: upstream issues marzer/tomlplusplus#190 and #295. It asks that
@@ -7,18 +7,22 @@
 // those places first and reports them as ordinary syntax errors.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
-#include "custos/policy/diagnostic.hpp"
-
-namespace custos::policy::detail {
+namespace custos::toml_prescreen {
 
 struct TomlHazard {
-  SourcePos pos;
+  std::uint32_t line = 1;  // 1-based, columns counted in characters
+  std::uint32_t column = 1;
   bool after_backslash = false;  // the multi-line-string case, else "outside strings"
 };
 
 std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept;
 
-}  // namespace custos::policy::detail
+// The hazard as one line: what was found, and what to do.
+std::string describe(const TomlHazard& hazard);
+
+}  // namespace custos::toml_prescreen
