@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace custos::agent {
 
@@ -11,6 +13,10 @@ namespace json = boost::json;
 using policy::DeviceTarget;
 
 namespace {
+
+// How long a configured device's interfaces are waited for: 20 × 25 ms.
+constexpr int kInterfaceWaits = 20;
+constexpr auto kInterfaceWait = std::chrono::milliseconds(25);
 
 std::string hex4(std::uint16_t v) {
   char text[5];
@@ -141,13 +147,26 @@ void DeviceControl::decide(std::string_view name) {
   // Under authorized_default=0 a new device has no configuration, so no
   // interfaces to decide on. With interface_authorized_default=0 its
   // interfaces appear unauthorized once the device is: nothing binds yet.
+  bool configured = usb->authorized;
   if (!usb->authorized && usb->interfaces.empty()) {
     auto per_interface = authorizer_.interface_authorized_default(root_hub_of(*usb));
     if (per_interface && !*per_interface) {
-      note(authorizer_.authorize_device(usb->name, true));
+      const auto authorized = authorizer_.authorize_device(usb->name, true);
+      note(authorized);
+      configured = authorized.has_value();
       auto again = bus_.device(name);
       if (again) usb = std::move(again);
     }
+  }
+  // A configured device has at least one interface. None yet means the
+  // kernel is still adding them (a device that arrives authorized announces
+  // itself before its configuration is set): wait a little rather than
+  // block it for having none. Still none after that, it is blocked.
+  for (int tries = 0; configured && usb->interfaces.empty() && tries < kInterfaceWaits; ++tries) {
+    std::this_thread::sleep_for(kInterfaceWait);
+    auto again = bus_.device(name);
+    if (!again) break;
+    usb = std::move(again);
   }
 
   auto active = policy_.current();

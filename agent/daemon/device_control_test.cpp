@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include "custos/device/fake.hpp"
 #include "custos/device/linux.hpp"
@@ -168,6 +170,29 @@ TEST_F(DeviceControlTest, AStickPluggedInLaterIsBlockedOnItsUevent) {
   removed.devpath = path;
   control.handle(removed);
   EXPECT_EQ(events.of("device.removed").size(), 1u);
+}
+
+TEST_F(DeviceControlTest, AnAuthorizedDeviceWhoseInterfacesComeLateIsDecidedOnThem) {
+  DeviceControl control(bus, authorizer, blocks, keeper, events);
+  ASSERT_TRUE(control.start());
+  // The kernel announces a device that arrives authorized before it has set
+  // its configuration: for a moment it has no interfaces.
+  sysfs.add_usb_device(sysfs.usb_folder("usb1"), "1-3", "0627", "0001", "", 4);
+  std::thread kernel([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    sysfs.add_interface("1-3:1.0", "03", "01", "01", "usbhid");
+  });
+  device::Uevent added;
+  added.action = device::UeventAction::add;
+  added.subsystem = "usb";
+  added.devtype = "usb_device";
+  added.devpath = "/devices/pci0000:00/0000:00:04.0/usb1/1-3";
+  control.handle(added);
+  kernel.join();
+  auto keyboard = decision("1-3");
+  ASSERT_TRUE(keyboard);
+  EXPECT_NE(keyboard->detail.at("rule").as_string(), "implicit:no-interfaces");
+  EXPECT_EQ(attribute("1-3", "authorized"), "1");
 }
 
 TEST_F(DeviceControlTest, ReadOnlySetsTheFlagBeforeMountAndBlocksWhatIsMounted) {
