@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,7 +85,16 @@ Result<void> Worker::send(const json::object& meta, std::span<const std::uint8_t
   return ok();
 }
 
+void Worker::answer_within(std::chrono::milliseconds limit) {
+  timeval tv{static_cast<time_t>(limit.count() / 1000), static_cast<suseconds_t>(limit.count() % 1000 * 1000)};
+  (void)::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
 Error Worker::lost(const Error& why) {
+  if (why.code == ErrorCode::timeout) {
+    terminate();
+    return Error{ErrorCode::timeout, "the agent's worker did not answer in time"};
+  }
   if (why.code != ErrorCode::unavailable && why.code != ErrorCode::io) return why;
   return Error{ErrorCode::internal, "the agent's worker ended unexpectedly (" + ended() + ")"};
 }

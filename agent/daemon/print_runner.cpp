@@ -87,6 +87,7 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
   if (!worker) return fail(worker.error());
   const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(job_timeout_).count();
   CUSTOS_TRY_VOID((*worker)->send(json::object{{"job", "print"}, {"printer", queue_wanted}, {"timeout_ms", timeout_ms}}));
+  (*worker)->answer_within(std::chrono::seconds(60));
   auto resolved = (*worker)->receive();
   if (!resolved) return fail(resolved.error());
   const auto queue = text_at(*resolved, "queue");
@@ -130,6 +131,8 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
                          {"copies", copies},
                          {"stamp", std::move(stamp)}};
   if (auto sent = (*worker)->send(job, content.bytes); !sent) return fail(abort(sent.error()));
+  // Laying out and stamping, then CUPS for at most the job's timeout.
+  (*worker)->answer_within(job_timeout_ + std::chrono::seconds(120));
   auto printed = (*worker)->receive();
   if (!printed) return fail(abort(printed.error()));
   const auto job_id = static_cast<int>(number_at(*printed, "job_id"));
@@ -165,6 +168,7 @@ Result<PreviewOutcome> PrintRunner::preview(std::int64_t document, const Secret&
                          {"filename", text_at(*meta, "filename")},
                          {"workstation", state_.agent_name + " " + state_.hostname}};
   CUSTOS_TRY_VOID((*worker)->send(job, content.bytes));
+  (*worker)->answer_within(std::chrono::seconds(120));
   Bytes stamped;
   auto made = (*worker)->receive(stamped, kMaxPrintBytes * 4);
   if (!made) return fail(made.error());

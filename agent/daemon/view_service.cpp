@@ -166,8 +166,12 @@ Result<json::object> ViewService::open(ViewRequest request) {
                          {"idle_seconds", static_cast<std::int64_t>(options_.idle_timeout.count())}};
   CUSTOS_TRY_VOID((*worker)->send(job, content.unsafe_bytes()));
   content = Secret();  // the worker has it now
+  // Opening is quick (pages render when shown): a worker stuck in a
+  // document does not hold the local API.
+  (*worker)->answer_within(std::chrono::seconds(60));
   auto opened = (*worker)->receive();
   if (!opened) return fail(opened.error());
+  (*worker)->answer_within(std::chrono::milliseconds(0));
   const auto url = text_field(*opened, "url");
   const int pages = static_cast<int>(number_field(*opened, "pages"));
   if (url.empty() || pages < 0) return fail(ErrorCode::corrupt, "the agent's worker opened no view");
@@ -209,7 +213,7 @@ Result<json::object> ViewService::open(ViewRequest request) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     raw->worker->terminate();
-    (void)raw->worker->ended();
+    spdlog::info("view {} closed: {} (its worker: {})", trace, why, raw->worker->ended());
     raw->done.store(true);
   });
   // The watcher keeps the session (in its Secret) and the client for as

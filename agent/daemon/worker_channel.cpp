@@ -57,6 +57,9 @@ Result<void> read_exact(int fd, std::span<std::uint8_t> into) {
   while (!into.empty()) {
     const auto got = ::recv(fd, into.data(), into.size(), 0);
     if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return fail(ErrorCode::timeout, "the worker channel stayed silent too long");
+    }
     if (got < 0) return fail(ErrorCode::io, std::string("the worker channel: ") + std::strerror(errno));
     if (got == 0) return fail(ErrorCode::unavailable, "the worker channel closed");
     into = into.subspan(static_cast<std::size_t>(got));

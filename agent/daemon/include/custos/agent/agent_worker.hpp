@@ -17,6 +17,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,9 @@ class Worker {
 
   pid_t pid() const { return pid_; }
   Result<void> send(const boost::json::object& meta, std::span<const std::uint8_t> bytes = {});
+  // How long receive() waits for the worker (0: for ever, the default).
+  // A worker silent for longer is ended: timeout.
+  void answer_within(std::chrono::milliseconds limit);
   // The next frame's JSON; a frame with bytes is corrupt here. The worker's
   // {"error": …} comes back as that error; a worker that ended without
   // answering as internal ("… ended unexpectedly (signal 11)").

@@ -32,7 +32,7 @@ struct FrameHead {
 // The channel's ends are stream sockets: writes never raise SIGPIPE.
 Result<void> write_frame(int fd, const boost::json::object& meta, std::span<const std::uint8_t> bytes = {});
 // unavailable when the other end closed before a frame began; corrupt for
-// a frame that is not one.
+// a frame that is not one; timeout when the socket's SO_RCVTIMEO passed.
 Result<FrameHead> read_head(int fd);
 Result<void> read_exact(int fd, std::span<std::uint8_t> into);
 
