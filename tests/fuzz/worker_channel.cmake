@@ -12,9 +12,5 @@ custos_fuzz_target(NAME worker_channel
   SOURCES ${PROJECT_SOURCE_DIR}/tests/fuzz/worker_channel_fuzz.cpp
           ${PROJECT_SOURCE_DIR}/agent/daemon/worker_channel.cpp ${custos_worker_channel_json}
   DEPS ${custos_worker_channel_deps}
+  INCLUDES ${PROJECT_SOURCE_DIR}/agent/daemon/include
   CORPUS ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/worker_channel)
-foreach(target worker_channel worker_channel_replay)
-  if(TARGET ${target})
-    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/agent/daemon/include)
-  endif()
-endforeach()
