@@ -6,7 +6,7 @@
 #       An executable installed to bin/.
 #   custos_test(NAME name SOURCES ... [DEPS ...] [LABELS ...])
 #       A GoogleTest executable registered with ctest.
-#   custos_fuzz_target(NAME name SOURCES ... [DEPS ...] CORPUS dir)
+#   custos_fuzz_target(NAME name SOURCES ... [DEPS ...] [INCLUDES ...] CORPUS dir)
 #       A libFuzzer entry point (LLVMFuzzerTestOneInput). In ordinary builds it
 #       becomes <name>_replay, run by ctest over every file of the corpus; in
 #       the fuzzing build (CUSTOS_FUZZ) it is a real libFuzzer binary.
@@ -86,9 +86,12 @@ function(custos_test)
 endfunction()
 
 function(custos_fuzz_target)
-  cmake_parse_arguments(ARG "" "NAME;CORPUS" "SOURCES;DEPS" ${ARGN})
+  # INCLUDES: header folders of sources compiled in directly (the fuzzing
+  # build has no agent/ libraries to bring them).
+  cmake_parse_arguments(ARG "" "NAME;CORPUS" "SOURCES;DEPS;INCLUDES" ${ARGN})
   if(CUSTOS_FUZZ)
     add_executable(${ARG_NAME} ${ARG_SOURCES})
+    target_include_directories(${ARG_NAME} PRIVATE ${ARG_INCLUDES})
     target_compile_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer-no-link)
     # libFuzzer's runtime is built against libstdc++ while our code uses
     # libc++ in this build: link that runtime and libstdc++ explicitly.
@@ -98,6 +101,7 @@ function(custos_fuzz_target)
     set_property(GLOBAL APPEND PROPERTY CUSTOS_FUZZ_TARGETS "${ARG_NAME}:${ARG_CORPUS}")
   else()
     add_executable(${ARG_NAME}_replay ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    target_include_directories(${ARG_NAME}_replay PRIVATE ${ARG_INCLUDES})
     target_link_libraries(${ARG_NAME}_replay PRIVATE custos_options ${ARG_DEPS})
     set_target_properties(${ARG_NAME}_replay PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${ARG_NAME}_corpus_replay COMMAND ${ARG_NAME}_replay ${ARG_CORPUS})

@@ -23,7 +23,7 @@ maintainer=${CUSTOS_DEB_MAINTAINER:-"Custos packaging <packaging@custos.invalid>
 # Reproducible timestamps: the last commit's time when there is one.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || date +%s)}
 
-for program in custos-vault custos-agent custos; do
+for program in custos-vault custos-agent custos-agent-worker custos; do
     if [ ! -x "$build/bin/$program" ]; then
         echo "$0: $build/bin/$program is missing: build first (make build)" >&2
         exit 1
@@ -128,6 +128,8 @@ TEXT
 # custos-agent: the workstation daemon.
 start_package custos-agent
 add_program custos-agent custos-agent
+# The worker the agent starts for each view and print job, found next to it.
+add_program custos-agent custos-agent-worker
 install -D -m 0644 "$here/custos-agent.service" "$stage/custos-agent/lib/systemd/system/custos-agent.service"
 install -D -m 0644 "$here/agent.toml" "$stage/custos-agent/etc/custos/agent.toml"
 finish_package custos-agent admin "adduser, init-system-helpers (>= 1.54~), fonts-wqy-zenhei" \

@@ -56,6 +56,7 @@ Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool op
     else if (k == "outbox_max_bytes") read = number(config.outbox_max_bytes, 1 << 20, std::int64_t{1} << 40);
     else if (k == "heartbeat_seconds") read = number(config.heartbeat_seconds, 0, 3600);
     else if (k == "policy_file") read = path(config.policy_file);
+    else if (k == "worker") read = path(config.worker);
     else if (k == "policy_key" || k == "department") {
       const auto value = node.value<std::string>();
       if (!value || value->empty()) read = bad(node, k, "must be a non-empty string");

@@ -17,7 +17,6 @@
 #include "custos/agent/outbox.hpp"
 #include "custos/agent/policy_keeper.hpp"
 #include "custos/agent/print_runner.hpp"
-#include "custos/print/stamp.hpp"
 #include "custos/agent/sd_notify.hpp"
 #include "custos/agent/status_report.hpp"
 #include "custos/agent/stop_notice.hpp"
@@ -184,10 +183,11 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   }
   if (link) threads.emplace_back([&link] { link->run(); });
 
-  ViewService views(state, **outbox);
-  // Printing goes to CUPS as libcups finds it ($CUPS_SERVER, client.conf).
-  auto printer = print::make_cups_printer("");
-  PrintRunner prints(state, *printer, **outbox);
+  // Views and printing run in a custos-agent-worker each (agent_worker.hpp).
+  ViewServiceOptions view_options;
+  view_options.worker = config.worker;
+  ViewService views(state, **outbox, view_options);
+  PrintRunner prints(state, config.worker, **outbox);
   const StatusSources sources{.state = state,
                               .policy = keeper,
                               .link = link.get(),
@@ -228,7 +228,6 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   if (api) (*api)->stop();
   for (auto& t : threads) t.join();
   views.stop();
-  print::release_font_caches();
   return 0;
 }
 

@@ -1,15 +1,12 @@
 #include "custos/agent/print_runner.hpp"
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/timestamp.hpp"
-#include "custos/print/pdf_input.hpp"
-#include "custos/print/printable.hpp"
-#include "custos/print/stamp.hpp"
+#include "custos/agent/agent_worker.hpp"
 #include "custos/agent/user_client.hpp"
 #include "custos/vault/client.hpp"
 
@@ -17,14 +14,6 @@ namespace custos::agent {
 namespace {
 
 namespace json = boost::json;
-
-// A buffer of content that is wiped whatever way the run ends.
-struct WipedBytes {
-  Bytes bytes;
-  ~WipedBytes() {
-    if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
-  }
-};
 
 std::string text_at(const json::value& v, const char* key) {
   if (!v.is_object()) return {};
@@ -52,10 +41,14 @@ std::string last_day(std::string_view until) {
   return format_rfc3339(*parsed - 1).substr(0, 10);
 }
 
+// The most a document to print may be (print::kMaxPrintBytes, which the
+// worker checks again).
+constexpr std::size_t kMaxPrintBytes = 256ull << 20;
+
 // A document's content into memory, at most what may be printed.
 Result<void> fetch(vault::VaultClient& client, const std::string& target, Bytes& into) {
   return client.download(target, [&](std::span<const std::uint8_t> piece) -> Result<void> {
-    if (into.size() + piece.size() > print::kMaxPrintBytes) {
+    if (into.size() + piece.size() > kMaxPrintBytes) {
       return fail(ErrorCode::too_large, "the document is too large to print");
     }
     into.insert(into.end(), piece.begin(), piece.end());
@@ -75,9 +68,9 @@ bool is_print_command(std::string_view line) {
   return !ec && (text_at(parsed, "command") == "print" || text_at(parsed, "command") == "print-preview");
 }
 
-PrintRunner::PrintRunner(const AgentState& state, print::Printer& printer, EventSink& events,
+PrintRunner::PrintRunner(const AgentState& state, std::filesystem::path worker, EventSink& events,
                          std::chrono::seconds job_timeout)
-    : state_(state), printer_(printer), events_(events), job_timeout_(job_timeout) {}
+    : state_(state), worker_(std::move(worker)), events_(events), job_timeout_(job_timeout) {}
 
 Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wanted_printer, const Secret& session) {
   auto client = user_client(state_, session);
@@ -85,15 +78,23 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
   const auto base = "/api/v1/print-requests/" + std::to_string(request);
 
   // 1. The queue, before anything is claimed: CUPS down leaves the approval.
+  // The worker speaks to CUPS, for this one job.
   auto shown = client->call("GET", base);
   if (!shown) return fail(shown.error());
   std::string queue_wanted(wanted_printer);
   if (queue_wanted.empty()) queue_wanted = text_at(*shown, "printer");
-  auto queue = printer_.resolve(queue_wanted);
-  if (!queue) return fail(queue.error());
+  auto worker = Worker::start(worker_program(worker_));
+  if (!worker) return fail(worker.error());
+  const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(job_timeout_).count();
+  CUSTOS_TRY_VOID((*worker)->send(json::object{{"job", "print"}, {"printer", queue_wanted}, {"timeout_ms", timeout_ms}}));
+  (*worker)->answer_within(std::chrono::seconds(60));
+  auto resolved = (*worker)->receive();
+  if (!resolved) return fail(resolved.error());
+  const auto queue = text_at(*resolved, "queue");
+  if (queue.empty()) return fail(ErrorCode::corrupt, "the agent's worker named no printer queue");
 
   // 2. The vault decides.
-  const json::value start_body(json::object{{"printer", *queue}});
+  const json::value start_body(json::object{{"printer", queue}});
   auto started = client->call("POST", base + "/start", &start_body);
   if (!started) return fail(started.error());
   const auto& req = started->at("request");
@@ -108,7 +109,7 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
                     aborted.error().message);
     }
     events_.record("print.failed", Severity::warning,
-                   {{"request", request}, {"printer", *queue}, {"code", std::string(to_string(why.code))}, {"reason", why.message}});
+                   {{"request", request}, {"printer", queue}, {"code", std::string(to_string(why.code))}, {"reason", why.message}});
     return why;
   };
 
@@ -116,47 +117,39 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
   WipedBytes content;
   auto downloaded = fetch(*client, "/api/v1/documents/" + std::to_string(document) + "/content", content.bytes);
   if (!downloaded) return fail(abort(downloaded.error()));
-  WipedBytes pages;
-  auto printable = print::printable_pdf(content.bytes, text_at(*started, "content_type"), text_at(*started, "filename"));
-  if (!printable) return fail(abort(printable.error()));
-  pages.bytes = std::move(*printable);
-  print::StampText stamp;
-  stamp.approval = "PR-" + std::to_string(request);
-  stamp.receiver = text_at(req, "receiver");
-  stamp.valid_from = text_at(req, "valid_from").substr(0, 10);
-  stamp.valid_until = last_day(text_at(req, "valid_until"));
-  stamp.printed_at = minutes_of(text_at(*started, "printed_at"));
-  stamp.workstation = state_.agent_name + " " + state_.hostname;
-  stamp.code = text_at(*started, "code");
-  WipedBytes stamped;
-  auto made = print::stamp_pdf(pages.bytes, stamp);
-  if (!made) return fail(abort(made.error()));
-  stamped.bytes = std::move(*made);
-  auto facts = print::inspect_pdf(stamped.bytes);
-  if (!facts) return fail(abort(facts.error()));
-
-  // 4. CUPS, from memory.
-  print::PrintJob job;
-  job.queue = *queue;
-  job.title = "custos PR-" + std::to_string(request);
-  job.copies = copies;
-  job.pdf = stamped.bytes;
-  auto job_id = printer_.submit(job);
-  if (!job_id) return fail(abort(job_id.error()));
-  if (auto done = printer_.wait(*queue, *job_id, job_timeout_); !done) return fail(abort(done.error()));
+  // 4. Pages, stamp and CUPS, in the worker, from memory.
+  json::object stamp{{"approval", "PR-" + std::to_string(request)},
+                     {"receiver", text_at(req, "receiver")},
+                     {"valid_from", text_at(req, "valid_from").substr(0, 10)},
+                     {"valid_until", last_day(text_at(req, "valid_until"))},
+                     {"printed_at", minutes_of(text_at(*started, "printed_at"))},
+                     {"workstation", state_.agent_name + " " + state_.hostname},
+                     {"code", text_at(*started, "code")}};
+  const json::object job{{"content_type", text_at(*started, "content_type")},
+                         {"filename", text_at(*started, "filename")},
+                         {"title", "custos PR-" + std::to_string(request)},
+                         {"copies", copies},
+                         {"stamp", std::move(stamp)}};
+  if (auto sent = (*worker)->send(job, content.bytes); !sent) return fail(abort(sent.error()));
+  // Laying out and stamping, then CUPS for at most the job's timeout.
+  (*worker)->answer_within(job_timeout_ + std::chrono::seconds(120));
+  auto printed = (*worker)->receive();
+  if (!printed) return fail(abort(printed.error()));
+  const auto job_id = static_cast<int>(number_at(*printed, "job_id"));
+  const auto page_count = static_cast<int>(number_at(*printed, "pages"));
 
   // 5. Printed: the approval is used.
-  const json::value complete_body(json::object{{"job_id", *job_id}, {"pages", facts->pages}});
+  const json::value complete_body(json::object{{"job_id", job_id}, {"pages", page_count}});
   auto completed = client->call("POST", base + "/complete", &complete_body);
   if (!completed) {
-    spdlog::error("print request {} printed as CUPS job {} but the vault was not told: {}", request, *job_id,
+    spdlog::error("print request {} printed as CUPS job {} but the vault was not told: {}", request, job_id,
                   completed.error().message);
   }
   events_.record("print.job", Severity::info,
-                 {{"request", request}, {"document", document}, {"printer", *queue}, {"job", *job_id},
-                  {"pages", facts->pages}, {"copies", copies}});
+                 {{"request", request}, {"document", document}, {"printer", queue}, {"job", job_id},
+                  {"pages", page_count}, {"copies", copies}});
   if (!completed) return fail(completed.error());
-  return PrintOutcome{request, *queue, *job_id, facts->pages, copies, stamp.code};
+  return PrintOutcome{request, queue, job_id, page_count, copies, text_at(*started, "code")};
 }
 
 Result<PreviewOutcome> PrintRunner::preview(std::int64_t document, const Secret& session, uid_t uid) {
@@ -168,16 +161,20 @@ Result<PreviewOutcome> PrintRunner::preview(std::int64_t document, const Secret&
   // The vault checks the grant and the print rule and audits the release.
   WipedBytes content;
   CUSTOS_TRY_VOID(fetch(*client, "/api/v1/documents/" + id + "/content?purpose=print-preview", content.bytes));
-  WipedBytes pages;
-  auto printable = print::printable_pdf(content.bytes, text_at(*meta, "content_type"), text_at(*meta, "filename"));
-  if (!printable) return fail(printable.error());
-  pages.bytes = std::move(*printable);
-  auto stamped = print::stamp_blank_pages(pages.bytes, print::preview_stamp(state_.agent_name + " " + state_.hostname));
-  if (!stamped) return fail(stamped.error());
-  auto facts = print::inspect_pdf(*stamped);
-  if (!facts) return fail(facts.error());
-  events_.record("print.preview", Severity::info, {{"document", document}, {"pages", facts->pages}, {"uid", uid}});
-  return PreviewOutcome{document, facts->pages, std::move(*stamped)};
+  auto worker = Worker::start(worker_program(worker_));
+  if (!worker) return fail(worker.error());
+  const json::object job{{"job", "preview"},
+                         {"content_type", text_at(*meta, "content_type")},
+                         {"filename", text_at(*meta, "filename")},
+                         {"workstation", state_.agent_name + " " + state_.hostname}};
+  CUSTOS_TRY_VOID((*worker)->send(job, content.bytes));
+  (*worker)->answer_within(std::chrono::seconds(120));
+  Bytes stamped;
+  auto made = (*worker)->receive(stamped, kMaxPrintBytes * 4);
+  if (!made) return fail(made.error());
+  const auto page_count = static_cast<int>(number_at(*made, "pages"));
+  events_.record("print.preview", Severity::info, {{"document", document}, {"pages", page_count}, {"uid", uid}});
+  return PreviewOutcome{document, page_count, std::move(stamped)};
 }
 
 std::string PrintRunner::answer(std::string_view line, const Peer& peer) {

@@ -12,17 +12,40 @@
 #include "custos/platform/timestamp.hpp"
 #include "custos/agent/user_client.hpp"
 #include "custos/vault/client.hpp"
-#include "custos/viewer/viewer_server.hpp"
+#include "custos/agent/agent_worker.hpp"
 
 namespace custos::agent {
 
 namespace json = boost::json;
 
+// One view: its worker, the thread that hears it (pages, the closing) and
+// the one that asks the vault whether the grant still holds.
 struct ViewService::View {
-  std::unique_ptr<viewer::ViewerServer> server;
-  std::thread serving;
+  std::unique_ptr<Worker> worker;
+  std::thread hearing;
   std::thread watching;
+  std::atomic<bool> open{true};
   std::atomic<bool> done{false};
+  std::mutex closing;       // guards reason
+  std::string reason;       // why the agent closed it, once it has
+  // Asks the worker to close the view (its page learns why); a worker that
+  // does not end within a few seconds is ended.
+  void close(const std::string& why) {
+    {
+      std::lock_guard lock(closing);
+      if (!reason.empty()) return;
+      reason = why;
+    }
+    if (!worker->send(json::object{{"close", why}})) worker->terminate();
+  }
+  // Ends the worker at once (the agent is stopping).
+  void end(const std::string& why) {
+    {
+      std::lock_guard lock(closing);
+      if (reason.empty()) reason = why;
+    }
+    worker->terminate();
+  }
 };
 
 namespace {
@@ -66,7 +89,7 @@ void ViewService::reap() {
   std::lock_guard lock(mutex_);
   for (auto it = views_.begin(); it != views_.end();) {
     if ((*it)->done.load()) {
-      (*it)->serving.join();
+      (*it)->hearing.join();
       (*it)->watching.join();
       it = views_.erase(it);
     } else {
@@ -77,9 +100,9 @@ void ViewService::reap() {
 
 void ViewService::stop() {
   std::lock_guard lock(mutex_);
-  for (auto& view : views_) view->server->close("the agent stopped");
+  for (auto& view : views_) view->end("the agent stopped");
   for (auto& view : views_) {
-    if (view->serving.joinable()) view->serving.join();
+    if (view->hearing.joinable()) view->hearing.join();
     if (view->watching.joinable()) view->watching.join();
   }
   views_.clear();
@@ -110,64 +133,99 @@ Result<json::object> ViewService::open(ViewRequest request) {
   warn_when_memlock_is_short(static_cast<std::uint64_t>(size) * 2 + (32u << 20));
 
   // The content, straight into locked memory.
-  viewer::LockedBuffer content(static_cast<std::size_t>(size));
+  Secret content(static_cast<std::size_t>(size));
+  std::size_t received = 0;
   CUSTOS_TRY_VOID(client->download("/api/v1/documents/" + id + "/content", [&](std::span<const std::uint8_t> piece) {
-    if (content.size() + piece.size() > static_cast<std::size_t>(size)) {
+    if (received + piece.size() > static_cast<std::size_t>(size)) {
       return Result<void>(fail(ErrorCode::corrupt, "the vault sent more than the document's size"));
     }
-    content.append(piece);
+    std::copy(piece.begin(), piece.end(), content.unsafe_bytes().begin() + static_cast<std::ptrdiff_t>(received));
+    received += piece.size();
     return ok();
   }));
-  if (content.size() != static_cast<std::size_t>(size)) {
+  if (received != static_cast<std::size_t>(size)) {
     return fail(ErrorCode::corrupt, "the vault sent less than the document's size");
   }
 
   const auto user = text_field(*who, "name");
   const auto display = text_field(*who, "display_name");
   const auto trace = "V-" + hex_encode(random_bytes(4));
-  viewer::Watermark mark{display.empty() || display == user ? user : user + " " + display,
-                         state_.agent_name + " " + state_.hostname, format_rfc3339(now_seconds()), trace};
-  auto document = viewer::open_document(std::move(content), text_field(*meta, "content_type"),
-                                        text_field(*meta, "filename"), std::move(mark));
-  if (!document) return fail(document.error());
-  const int pages = document->pages->page_count();
-
-  viewer::ViewerServerOptions server_options;
-  server_options.owner = request.uid;
-  server_options.label = "document " + id;
-  server_options.idle_timeout = options_.idle_timeout;
-  server_options.on_page_view = [this, user, doc = request.document, trace, pages](int page) {
-    events_.record("document.page_view", Severity::info,
-                   {{"user", user}, {"document", doc}, {"page", page}, {"pages", pages}, {"trace", trace}});
-  };
-  server_options.on_close = [this, user, doc = request.document, trace](const std::string& why) {
-    events_.record("document.view_closed", Severity::info,
-                   {{"user", user}, {"document", doc}, {"trace", trace}, {"reason", why}});
-  };
-  auto server = viewer::ViewerServer::open(std::move(*document), std::move(server_options));
-  if (!server) return fail(server.error());
+  // The worker renders and serves; the agent keeps the events and the
+  // vault's word.
+  auto worker = Worker::start(worker_program(options_.worker));
+  if (!worker) return fail(worker.error());
+  const json::object job{{"job", "view"},
+                         {"content_type", text_field(*meta, "content_type")},
+                         {"filename", text_field(*meta, "filename")},
+                         {"viewer", display.empty() || display == user ? user : user + " " + display},
+                         {"workstation", state_.agent_name + " " + state_.hostname},
+                         {"time", format_rfc3339(now_seconds())},
+                         {"trace", trace},
+                         {"owner", static_cast<std::int64_t>(request.uid)},
+                         {"label", "document " + id},
+                         {"idle_seconds", static_cast<std::int64_t>(options_.idle_timeout.count())}};
+  CUSTOS_TRY_VOID((*worker)->send(job, content.unsafe_bytes()));
+  content = Secret();  // the worker has it now
+  // Opening is quick (pages render when shown): a worker stuck in a
+  // document does not hold the local API.
+  (*worker)->answer_within(std::chrono::seconds(60));
+  auto opened = (*worker)->receive();
+  if (!opened) return fail(opened.error());
+  (*worker)->answer_within(std::chrono::milliseconds(0));
+  const auto url = text_field(*opened, "url");
+  const int pages = static_cast<int>(number_field(*opened, "pages"));
+  if (url.empty() || pages < 0) return fail(ErrorCode::corrupt, "the agent's worker opened no view");
 
   auto view = std::make_unique<View>();
-  view->server = std::move(*server);
-  const auto url = view->server->url();
+  view->worker = std::move(*worker);
   events_.record("document.view_opened", Severity::info,
                  {{"user", user}, {"uid", request.uid}, {"document", request.document}, {"pages", pages},
                   {"trace", trace}, {"level", text_field(*meta, "level")}});
   auto* raw = view.get();
-  raw->serving = std::thread([raw] {
-    raw->server->serve();
+  raw->hearing = std::thread([this, raw, user, doc = request.document, trace, pages] {
+    std::string why;
+    for (;;) {
+      auto said = raw->worker->receive();
+      if (!said) {
+        why = said.error().message;
+        break;
+      }
+      if (const auto page = number_field(*said, "page"); page > 0) {
+        events_.record("document.page_view", Severity::info,
+                       {{"user", user}, {"document", doc}, {"page", page}, {"pages", pages}, {"trace", trace}});
+      } else if (said->contains("closed")) {
+        why = text_field(*said, "closed");
+        break;
+      }
+    }
+    raw->open.store(false);
+    {
+      std::lock_guard lock(raw->closing);
+      // The agent's reason when it closed the view; else the worker's own
+      // (idle, the page gone) or how the worker was lost.
+      if (!raw->reason.empty()) why = raw->reason;
+    }
+    events_.record("document.view_closed", Severity::info,
+                   {{"user", user}, {"document", doc}, {"trace", trace}, {"reason", why}});
+    // The worker lingers a few seconds so that the page learns why; then it
+    // is ended if it has not ended by itself.
+    for (int waited = 0; waited < 100 && !raw->worker->exited(); ++waited) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    raw->worker->terminate();
+    spdlog::info("view {} closed: {} (its worker: {})", trace, why, raw->worker->ended());
     raw->done.store(true);
   });
   // The watcher keeps the session (in its Secret) and the client for as
   // long as the view is open.
   raw->watching = std::thread([raw, watcher = std::move(*client), id, options = options_]() mutable {
     auto confirmed = std::chrono::steady_clock::now();
-    while (raw->server->is_open()) {
-      for (auto waited = std::chrono::milliseconds(0); waited < options.check_every && raw->server->is_open();
+    while (raw->open.load()) {
+      for (auto waited = std::chrono::milliseconds(0); waited < options.check_every && raw->open.load();
            waited += std::chrono::milliseconds(100)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
-      if (!raw->server->is_open()) break;
+      if (!raw->open.load()) break;
       auto check = watcher.call("GET", "/api/v1/documents/" + id + "/view-check");
       if (check) {
         confirmed = std::chrono::steady_clock::now();
@@ -176,12 +234,12 @@ Result<json::object> ViewService::open(ViewRequest request) {
       const auto code = check.error().code;
       if (code == ErrorCode::unavailable || code == ErrorCode::timeout || code == ErrorCode::io) {
         if (std::chrono::steady_clock::now() - confirmed > options.unconfirmed_after) {
-          raw->server->close("the vault cannot confirm access to this document; closed");
+          raw->close("the vault cannot confirm access to this document; closed");
         }
         continue;
       }
-      raw->server->close(code == ErrorCode::unauthenticated ? "your session has ended; closed"
-                                                            : "access to this document was revoked or has expired");
+      raw->close(code == ErrorCode::unauthenticated ? "your session has ended; closed"
+                                                    : "access to this document was revoked or has expired");
     }
   });
   {

@@ -7,7 +7,7 @@
 // a second run, a run after the period, a run through the agent of another
 // department's workstation (the approval stays and prints afterwards on the
 // right one); a corrupt PDF and CUPS down print nothing and leave the
-// approval unused. A preview of a vault document is the stamp over blank
+// approval unused, and so does a worker that crashes mid-job. A preview of a vault document is the stamp over blank
 // pages (same count and sizes, none of the text), refused without a grant
 // and for a level the policy forbids to print.
 #include <gtest/gtest.h>
@@ -77,7 +77,7 @@ class PrintE2e : public ::testing::Test {
   // Enrolls a workstation of `department` in vault.dir()/`home` and starts
   // its agent (printing to the private CUPS); its socket.
   std::filesystem::path start_agent(const std::string& home_name, const std::string& department,
-                                    const std::string& machine_id) {
+                                    const std::string& machine_id, const std::string& more_config = "") {
     const auto home = vault.dir() / home_name;
     std::filesystem::create_directories(home);
     std::ofstream(home / "machine-id") << machine_id << "\n";
@@ -85,7 +85,8 @@ class PrintE2e : public ::testing::Test {
     const auto config = home / "agent.toml";
     std::ofstream(config) << "state_dir = \"" << (home / "state").string() << "\"\nsocket = \""
                           << agent_socket.string() << "\"\nmachine_id_file = \"" << (home / "machine-id").string()
-                          << "\"\ndevice_control = false\nuevents = false\nheartbeat_seconds = 5\n";
+                          << "\"\ndevice_control = false\nuevents = false\nheartbeat_seconds = 5\n"
+                          << more_config;
     auto admin = vault.client("admin", VaultProcess::kAdminPassword);
     const json::value ask(json::object{{"department", department}, {"ttl_seconds", 600}});
     auto token = admin.call("POST", "/api/v1/agents/tokens", &ask);
@@ -295,6 +296,28 @@ TEST_F(PrintE2e, ACorruptPdfOrCupsDownPrintsNothingAndKeepsTheApproval) {
   cups.stop();
   EXPECT_EQ(code_of(run(good)), "unavailable");
   EXPECT_EQ(state_of(good), "approved") << "the approval is not consumed";
+}
+
+// The worker that lays out, stamps and prints dies in the middle of the job
+// (after naming the queue, on the content): the run fails with internal,
+// nothing is printed and the approval stays for a run that works.
+TEST_F(PrintE2e, AWorkerThatCrashesMidJobPrintsNothingAndKeepsTheApproval) {
+  const auto crashing = vault.dir() / "crashing-worker";
+  std::ofstream(crashing) << "#!/bin/bash\n"
+                             "printf '\\x13\\x00\\x00\\x00{\"queue\":\"capture\"}"
+                             "\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00' >&3\n"
+                             "grep -a -q -m1 '%PDF' <&3\n"
+                             "kill -SEGV $$\n";
+  std::filesystem::permissions(crashing, std::filesystem::perms::owner_all);
+  const auto other = start_agent("ws-crash", "claims", "fedcba9876543210fedcba9876543210",
+                                 "worker = \"" + crashing.string() + "\"\n");
+  const auto request = ask(upload("crash.pdf", print::testing::sample_pdf(1)));
+  approve(request);
+  EXPECT_EQ(code_of(run(request, "clerk", other)), "internal");
+  EXPECT_EQ(state_of(request), "approved") << "the approval is not consumed";
+  EXPECT_EQ(captured_jobs(), 0u);
+  EXPECT_EQ(code_of(run(request)), "ok") << "the approval prints on a working worker";
+  EXPECT_EQ(captured_jobs(), 1u);
 }
 
 // The vault refuses a run on another department's workstation before

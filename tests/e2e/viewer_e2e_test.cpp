@@ -22,6 +22,7 @@
 #include <fstream>
 #include <functional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "custos/platform/timestamp.hpp"
@@ -459,6 +460,80 @@ TEST_F(ViewerE2e, TheLinkIsForItsLocalUserOnly) {
   // Refusing the other user did not use the link up: its owner still opens it, once.
   EXPECT_EQ(http_status(url), 200);
   EXPECT_EQ(http_status(url), 403);
+}
+
+// The process that owns the listening TCP socket on 127.0.0.1:`port` (from
+// /proc/net/tcp and every process's fds); -1 when none does.
+pid_t listener_of(std::uint16_t port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the header
+  std::string inode;
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+    char wanted[16];
+    std::snprintf(wanted, sizeof wanted, ":%04X", port);
+    if (state == "0A" && local.ends_with(wanted)) break;  // LISTEN
+    inode.clear();
+  }
+  if (inode.empty()) return -1;
+  const auto target = "socket:[" + inode + "]";
+  for (const auto& process : std::filesystem::directory_iterator("/proc")) {
+    const auto name = process.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code ec;
+    for (const auto& fd : std::filesystem::directory_iterator(process.path() / "fd", ec)) {
+      std::error_code link_ec;
+      if (std::filesystem::read_symlink(fd.path(), link_ec).string() == target) return std::stoi(name);
+    }
+  }
+  return -1;
+}
+
+pid_t parent_of(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("PPid:")) return std::stoi(line.substr(5));
+  }
+  return -1;
+}
+
+// The page server runs in a custos-agent-worker the agent started for this
+// view, not in the agent, which maps none of the renderers; the worker ends
+// with the view.
+TEST_F(ViewerE2e, AViewIsServedByAWorkerOfTheAgentThatEndsWithIt) {
+  ASSERT_EQ(::geteuid(), 0u) << "reading another process's fds needs root";
+  auto lead = vault->client("lead", "lead-password");
+  const auto own = upload(lead, "worker.pdf", viewer::testing::make_pdf(2, "a file of its own"), "application/pdf");
+  const auto grant_id = grant(own);
+  ASSERT_GT(grant_id, 0);
+  const auto answer = view(own);
+  const auto url = url_of(answer);
+  ASSERT_FALSE(url.empty());
+  const auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1, url.find("/v/"))));
+  const pid_t server = listener_of(port);
+  ASSERT_GT(server, 0) << "nothing listens on " << url;
+  EXPECT_NE(server, agent);
+  EXPECT_EQ(parent_of(server), agent);
+  EXPECT_EQ(std::filesystem::read_symlink("/proc/" + std::to_string(server) + "/exe").filename(),
+            "custos-agent-worker");
+  const auto agent_maps = slurp("/proc/" + std::to_string(agent) + "/maps");
+  const auto worker_maps = slurp("/proc/" + std::to_string(server) + "/maps");
+  for (const char* library : {"libpoppler", "libcairo", "libpango", "libqpdf", "libcups", "libzip", "libexpat"}) {
+    EXPECT_EQ(agent_maps.find(library), std::string::npos) << "the agent maps " << library;
+  }
+  EXPECT_NE(worker_maps.find("libpoppler"), std::string::npos);
+  // The worker gains no privilege by exec.
+  EXPECT_NE(slurp("/proc/" + std::to_string(server) + "/status").find("NoNewPrivs:\t1"), std::string::npos);
+
+  // Revoking the grant ends the view and, a few seconds later, its worker.
+  ASSERT_TRUE(lead.call("DELETE", "/api/v1/grants/" + std::to_string(grant_id)));
+  EXPECT_TRUE(eventually([&] { return ::kill(server, 0) != 0 || parent_of(server) != agent; }, 20))
+      << "the worker outlived its view";
+  EXPECT_EQ(listener_of(port), -1);
 }
 
 TEST_F(ViewerE2e, RevokingTheGrantClosesTheViewAndNothingIsWritten) {

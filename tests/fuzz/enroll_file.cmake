@@ -5,9 +5,5 @@ custos_fuzz_target(NAME enroll_file
   SOURCES ${PROJECT_SOURCE_DIR}/tests/fuzz/enroll_file_fuzz.cpp
           ${PROJECT_SOURCE_DIR}/agent/daemon/enroll_file_parser.cpp
   DEPS custos_platform
+  INCLUDES ${PROJECT_SOURCE_DIR}/agent/daemon/include
   CORPUS ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/enroll_file)
-if(TARGET enroll_file)
-  target_include_directories(enroll_file PRIVATE ${PROJECT_SOURCE_DIR}/agent/daemon/include)
-else()
-  target_include_directories(enroll_file_replay PRIVATE ${PROJECT_SOURCE_DIR}/agent/daemon/include)
-endif()

@@ -6,9 +6,5 @@ custos_fuzz_target(NAME viewer_http
           ${PROJECT_SOURCE_DIR}/agent/viewer/http_request.cpp
           ${PROJECT_SOURCE_DIR}/agent/viewer/loopback_peer.cpp
   DEPS custos_platform
+  INCLUDES ${PROJECT_SOURCE_DIR}/agent/viewer/include
   CORPUS ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/viewer_http)
-foreach(target viewer_http viewer_http_replay)
-  if(TARGET ${target})
-    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/agent/viewer/include)
-  endif()
-endforeach()

@@ -12,10 +12,5 @@ custos_fuzz_target(NAME viewer_xlsx
           ${PROJECT_SOURCE_DIR}/agent/viewer/locked_buffer.cpp
           ${PROJECT_SOURCE_DIR}/agent/viewer/testing/test_workbooks.cpp
   DEPS custos_platform PkgConfig::FUZZ_XLSX_READ
+  INCLUDES ${PROJECT_SOURCE_DIR}/agent/viewer ${PROJECT_SOURCE_DIR}/agent/viewer/include
   CORPUS ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/viewer_xlsx)
-foreach(target viewer_xlsx viewer_xlsx_replay)
-  if(TARGET ${target})
-    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/agent/viewer
-                                                 ${PROJECT_SOURCE_DIR}/agent/viewer/include)
-  endif()
-endforeach()

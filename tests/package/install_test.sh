@@ -114,9 +114,11 @@ runuser -u nobody -- env HOME=/nonexistent lintian --fail-on error,warning "$wor
 
 step "install $v1"
 dpkg -i "$work"/v1/*.deb >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i"; }
-for program in custos-vault custos-agent custos; do
+# custos-agent-worker: what the agent starts for views and printing, next to it.
+for program in custos-vault custos-agent custos-agent-worker custos; do
     expect_mode "/usr/bin/$program" "0755 root:root"
 done
+dpkg -S /usr/bin/custos-agent-worker | grep -q '^custos-agent:' || fail "custos-agent-worker is not in custos-agent"
 expect_mode /etc/custos/vault.toml "0644 root:root"
 expect_mode /etc/custos/agent.toml "0644 root:root"
 expect_mode /var/lib/custos-vault "0700 custos-vault:custos-vault"

@@ -47,6 +47,9 @@ struct AgentConfig {
   std::int64_t heartbeat_seconds = 0;
   // trace, debug, info, warn or error.
   std::string log_level = "info";
+  // The program that renders views and prints (agent_worker.hpp). Empty:
+  // custos-agent-worker in the folder of the running custos-agent.
+  std::filesystem::path worker{};
   // Offline mode (offline_policy.hpp): a signed policy bundle file enforced
   // without enrollment or vault. Empty: online. When set, policy_key (the
   // key text "ed25519:…" or a file holding it) and department are required.

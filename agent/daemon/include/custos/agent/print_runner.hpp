@@ -14,8 +14,13 @@
 //   5. the vault is told: complete (job id, pages) — or, when anything in
 //      3–4 failed before a job completed, abort, which leaves the approval
 //      unused.
-// No file is written: content, pages and stamp live in this process's
-// memory, and the buffers holding content are wiped when the run ends.
+// Steps 1, 3 (layout and stamp) and 4 happen in a custos-agent-worker of
+// the run's own (agent_worker.hpp), which the agent starts for it: the
+// agent fetches and talks to the vault; the worker parses, stamps and
+// speaks to CUPS. A worker lost mid-run is an internal error and the
+// approval is handed back. No file is written: content, pages and stamp
+// live in memory, and the buffers holding content are wiped when the run
+// ends.
 //
 // `custos print preview DOC` asks for a preview of a vault document: the
 // content is fetched the same way (the vault refuses it without a live
@@ -28,6 +33,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "custos/agent/agent_state.hpp"
@@ -35,7 +41,6 @@
 #include "custos/agent/local_api.hpp"
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/secret.hpp"
-#include "custos/print/printer.hpp"
 
 namespace custos::agent {
 
@@ -56,7 +61,8 @@ struct PreviewOutcome {
 
 class PrintRunner {
  public:
-  PrintRunner(const AgentState& state, print::Printer& printer, EventSink& events,
+  // `worker`: the configured custos-agent-worker (empty: next to this program).
+  PrintRunner(const AgentState& state, std::filesystem::path worker, EventSink& events,
               std::chrono::seconds job_timeout = std::chrono::seconds(120));
 
   Result<PrintOutcome> run(std::int64_t request, std::string_view printer, const Secret& session);
@@ -74,7 +80,7 @@ class PrintRunner {
   std::string answer_preview(std::int64_t document, const Secret& token, const Peer& peer);
 
   const AgentState& state_;
-  print::Printer& printer_;
+  std::filesystem::path worker_;
   EventSink& events_;
   std::chrono::seconds job_timeout_;
 };

@@ -4,9 +4,10 @@
 // never on a command line) and a document id. The agent asks the vault
 // with that session *and* its own agent credential — the vault releases
 // content only to both, and only under a live grant — reads the content
-// into locked memory, opens it for rendering and starts a ViewerServer
+// into locked memory and hands it to a custos-agent-worker of its own
+// (agent_worker.hpp), which opens it for rendering and starts a ViewerServer
 // bound to the caller's uid (SO_PEERCRED of the local socket). The answer
-// is the one-time URL.
+// is the one-time URL. The worker ends with the view.
 //
 // While a view is open a watcher asks the vault every `check_every`
 // whether the grant still holds (GET /documents/{id}/view-check); a refusal
@@ -24,6 +25,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -41,6 +43,7 @@ struct ViewServiceOptions {
   std::chrono::seconds unconfirmed_after{10};
   std::chrono::seconds idle_timeout{15 * 60};
   std::size_t max_open_views = 8;  // per workstation; each holds a document in locked memory
+  std::filesystem::path worker{};  // custos-agent-worker (empty: next to this program; agent_worker.hpp)
 };
 
 struct ViewRequest {
