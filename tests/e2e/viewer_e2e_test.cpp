@@ -220,23 +220,37 @@ class ViewerE2e : public ::testing::Test {
     for (auto id : {pdf, csv, big, xlsx}) grant(id);
 
     // The agent: enrolled for claims, device control off (no USB here).
-    std::ofstream(home / "machine-id") << "0123456789abcdef0123456789abcdef\n";
-    std::ofstream(home / "agent.toml") << "state_dir = \"" << state().string() << "\"\n"
-                                       << "socket = \"" << socket().string() << "\"\n"
-                                       << "machine_id_file = \"" << (home / "machine-id").string() << "\"\n"
-                                       << "device_control = false\nheartbeat_seconds = 1\n";
+    agent = start_agent(home, "0123456789abcdef0123456789abcdef");
+    ASSERT_GT(agent, 0);
+    ASSERT_EQ(vault->login("clerk", "clerk", "clerk-password").exit_code, 0);
+  }
+  // Enrolls an agent for claims with its state, socket and logs in `dir`
+  // (plus `extra` lines of agent.toml) and starts it; -1 when it did not come up.
+  static pid_t start_agent(const std::filesystem::path& dir, const std::string& machine_id,
+                           const std::string& extra = "") {
+    std::ofstream(dir / "machine-id") << machine_id << "\n";
+    std::ofstream(dir / "agent.toml") << "state_dir = \"" << (dir / "state").string() << "\"\n"
+                                      << "socket = \"" << (dir / "agent.sock").string() << "\"\n"
+                                      << "machine_id_file = \"" << (dir / "machine-id").string() << "\"\n"
+                                      << "device_control = false\nheartbeat_seconds = 1\n"
+                                      << extra;
+    auto admin = vault->client("admin", VaultProcess::kAdminPassword);
     const json::value ask(json::object{{"department", "claims"}, {"ttl_seconds", 600}});
     auto token = admin.call("POST", "/api/v1/agents/tokens", &ask);
-    ASSERT_TRUE(token);
+    EXPECT_TRUE(token);
+    if (!token) return -1;
     auto enrolled = run_command({(bin_dir() / "custos-agent").string(), "enroll", "--server", vault->url(),
                                  "--fingerprint", vault->fingerprint(), "--token",
                                  std::string(token->at("token").as_string()), "--config",
-                                 (home / "agent.toml").string()});
-    ASSERT_EQ(enrolled.exit_code, 0) << enrolled.err;
-    agent = spawn_process({(bin_dir() / "custos-agent").string(), "run", "--config", (home / "agent.toml").string()}, {},
-                          home / "agent.out", home / "agent.log");
-    ASSERT_TRUE(eventually([] { return std::filesystem::exists(socket()); }, 10)) << slurp(home / "agent.log");
-    ASSERT_EQ(vault->login("clerk", "clerk", "clerk-password").exit_code, 0);
+                                 (dir / "agent.toml").string()});
+    EXPECT_EQ(enrolled.exit_code, 0) << enrolled.err;
+    if (enrolled.exit_code != 0) return -1;
+    const pid_t started = spawn_process(
+        {(bin_dir() / "custos-agent").string(), "run", "--config", (dir / "agent.toml").string()}, {},
+        dir / "agent.out", dir / "agent.log");
+    const bool up = eventually([&] { return std::filesystem::exists(dir / "agent.sock"); }, 10);
+    EXPECT_TRUE(up) << slurp(dir / "agent.log");
+    return up ? started : -1;
   }
   static void TearDownTestSuite() {
     if (agent > 0) {
@@ -534,6 +548,47 @@ TEST_F(ViewerE2e, AViewIsServedByAWorkerOfTheAgentThatEndsWithIt) {
   EXPECT_TRUE(eventually([&] { return ::kill(server, 0) != 0 || parent_of(server) != agent; }, 20))
       << "the worker outlived its view";
   EXPECT_EQ(listener_of(port), -1);
+}
+
+// A worker that dies in the middle of a view (here: once the document has
+// reached it) fails that view alone: the command says so, the agent keeps
+// serving, nothing of the worker is left, and no page was shown.
+TEST_F(ViewerE2e, AViewWorkerThatCrashesFailsTheViewAndTheAgentGoesOn) {
+  const auto crashing = home / "crashing-worker";
+  std::ofstream(crashing) << "#!/bin/bash\n"
+                             "grep -a -q -m1 '%PDF' <&3\n"
+                             "kill -SEGV $$\n";
+  std::filesystem::permissions(crashing, std::filesystem::perms::owner_all);
+  const auto other = home / "crash";
+  std::filesystem::create_directories(other);
+  const pid_t crash_agent =
+      start_agent(other, "fedcba9876543210fedcba9876543210", "worker = \"" + crashing.string() + "\"\n");
+  ASSERT_GT(crash_agent, 0);
+  const auto view_through = [&](const std::filesystem::path& agent_socket) {
+    return vault->custos("clerk", {"view", std::to_string(pdf), "--no-browser", "--socket", agent_socket.string(),
+                                   "--format", "json"});
+  };
+  const auto children_of = [](pid_t parent) {
+    int found = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const auto name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (parent_of(std::stoi(name)) == parent) ++found;
+    }
+    return found;
+  };
+
+  const auto failed = view_through(other / "agent.sock");
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_EQ(::kill(crash_agent, 0), 0) << "the agent survives its worker";
+  EXPECT_TRUE(eventually([&] { return children_of(crash_agent) == 0; }, 10)) << "a worker was left behind";
+  EXPECT_EQ(view_through(other / "agent.sock").exit_code, 1) << "the agent still answers";
+  EXPECT_EQ(view_through(socket()).exit_code, 0) << "a working worker shows the same document";
+
+  ::kill(crash_agent, SIGTERM);
+  int status = 0;
+  ::waitpid(crash_agent, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(other / "agent.log");
 }
 
 TEST_F(ViewerE2e, RevokingTheGrantClosesTheViewAndNothingIsWritten) {
