@@ -119,12 +119,19 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-std::string describe(const TomlHazard& hazard) {
+std::string_view problem(const TomlHazard& hazard) noexcept {
+  return hazard.after_backslash ? "expected an ASCII character after a line-ending backslash, found a non-ASCII one"
+                                : "expected ASCII outside strings and comments, found a non-ASCII character";
+}
+
+std::string_view remedy(const TomlHazard& hazard) noexcept {
   return hazard.after_backslash
-             ? "expected an ASCII character after a line-ending backslash, found a non-ASCII one (the TOML "
-               "library mishandles this; move the character up a line or write it as \\uXXXX)"
-             : "expected ASCII outside strings and comments, found a non-ASCII character (TOML allows other "
-               "characters only inside quotes or after #)";
+             ? "the TOML library mishandles this; move the character up a line or write it as \\uXXXX"
+             : "TOML allows other characters only inside quotes or after #";
+}
+
+std::string describe(const TomlHazard& hazard) {
+  return std::string(problem(hazard)) + " (" + std::string(remedy(hazard)) + ")";
 }
 
 }  // namespace custos::toml_prescreen

@@ -122,14 +122,8 @@ CheckReport parse_policy(std::string_view text, std::string_view file_name) {
     ReadContext context(file_name, text);
     context.rule_id_prefix = rule_id_prefix(file_name);
     if (const auto hazard = toml_prescreen::find_toml_hazard(text)) {
-      const SourcePos pos{hazard->line, hazard->column};
-      return hazard->after_backslash
-                 ? single(DiagCode::toml_syntax, file_name, pos,
-                          "expected an ASCII character after a line-ending backslash, found a non-ASCII one",
-                          "the TOML library mishandles this; move the character up a line or write it as \\uXXXX")
-                 : single(DiagCode::toml_syntax, file_name, pos,
-                          "expected ASCII outside strings and comments, found a non-ASCII character",
-                          "TOML allows other characters only inside quotes or after #");
+      return single(DiagCode::toml_syntax, file_name, SourcePos{hazard->line, hazard->column},
+                    std::string(toml_prescreen::problem(*hazard)), std::string(toml_prescreen::remedy(*hazard)));
     }
     toml::table root;
     try {

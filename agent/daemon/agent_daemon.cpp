@@ -72,13 +72,15 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   const rlimit no_core{0, 0};
   ::setrlimit(RLIMIT_CORE, &no_core);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  // Nor may it reach swap: the viewer's own buffers are locked, and this
-  // locks the renderers' scratch memory too, where locking is unbounded.
+  // Nor may it reach swap: documents pass through the agent on their way to
+  // a worker (which locks its own memory). Their buffers are locked anyway;
+  // this locks every other copy too (JSON, TLS records), where locking is
+  // unbounded.
   if (auto locked = lock_all_memory(); locked) {
-    spdlog::info("memory locked: documents and the renderers' scratch memory stay out of swap");
+    spdlog::info("memory locked: documents passing through the agent stay out of swap");
   } else {
-    spdlog::warn("memory not locked ({}): the renderers' scratch memory may reach swap; run the agent with "
-                 "CAP_IPC_LOCK or LimitMEMLOCK=infinity",
+    spdlog::warn("memory not locked ({}): copies of documents passing through the agent may reach swap; run the "
+                 "agent with CAP_IPC_LOCK or LimitMEMLOCK=infinity",
                  locked.error().describe());
   }
 

@@ -22,7 +22,10 @@ struct TomlHazard {
 
 std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept;
 
-// The hazard as one line: what was found, and what to do.
+// What was found, and what to do about it.
+std::string_view problem(const TomlHazard& hazard) noexcept;
+std::string_view remedy(const TomlHazard& hazard) noexcept;
+// Both as one line: "problem (remedy)".
 std::string describe(const TomlHazard& hazard);
 
 }  // namespace custos::toml_prescreen
