@@ -1,5 +1,8 @@
 #include "raw_tls.hpp"
 
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <chrono>
@@ -38,6 +41,33 @@ bool RawTls::send(const std::string& bytes) {
   } else {
     asio::write(impl_->stream->next_layer(), asio::buffer(bytes), ec);
   }
+  return !ec;
+}
+
+std::string RawTls::seal(const std::string& plaintext) {
+  SSL* ssl = impl_->stream->native_handle();
+  BIO* saved = SSL_get_wbio(ssl);
+  BIO* memory = BIO_new(BIO_s_mem());
+  if (memory == nullptr) return {};
+  BIO_up_ref(saved);
+  SSL_set0_wbio(ssl, memory);
+  // Asio allows partial writes: SSL_write may stop after one record.
+  bool sealed = true;
+  for (std::size_t done = 0; sealed && done < plaintext.size();) {
+    std::size_t written = 0;
+    sealed = SSL_write_ex(ssl, plaintext.data() + done, plaintext.size() - done, &written) == 1;
+    done += written;
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(memory, &data);
+  std::string records = sealed && size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
+  SSL_set0_wbio(ssl, saved);  // frees the memory BIO
+  return records;
+}
+
+bool RawTls::send_raw(const std::string& bytes) {
+  boost::system::error_code ec;
+  asio::write(impl_->stream->next_layer(), asio::buffer(bytes), ec);
   return !ec;
 }
 

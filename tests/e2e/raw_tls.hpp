@@ -14,6 +14,11 @@ class RawTls {
   RawTls(std::uint16_t port, bool handshake = true);
   ~RawTls();
   bool send(const std::string& bytes);
+  // The TLS records that carry `plaintext`, made but not sent: with
+  // send_raw() a test decides where the bytes on the wire are cut.
+  std::string seal(const std::string& plaintext);
+  // Writes bytes to the socket as they are, around TLS.
+  bool send_raw(const std::string& bytes);
   // Reads until the peer closes or `seconds` pass; returns what arrived.
   std::string read_all(int seconds);
   // True when the peer closed the connection within `seconds`.

@@ -272,6 +272,39 @@ TEST_F(BadInputTest, AChunkedUploadIsStoredLikeAnyOther) {
   EXPECT_NE(answer.find("\"size\":1500000"), std::string::npos) << answer;
 }
 
+// The vault reads an upload's body with OpenSSL straight from the socket,
+// around Asio's TLS stream (vault/server/direct_tls_reader.hpp). Here the
+// head comes in two records, the first of them cut in half on the wire, so
+// that Asio has received ciphertext it has not yet passed on when the body
+// begins; a request follows the body in the same write. Every byte must be
+// read once, in order: a byte lost or read twice would fail TLS's record
+// check, and the request after the body would go unanswered.
+TEST_F(BadInputTest, AnUploadWhoseHeadArrivesInPiecesIsReadWholeAndTheConnectionGoesOn) {
+  const auto token = token_of("lead");
+  constexpr std::size_t kBody = (3u << 20) + 12345;
+  std::string body(kBody, '\0');
+  for (std::size_t i = 0; i < kBody; ++i) body[i] = static_cast<char>('a' + (i * 7 + i / 4099) % 26);
+  const std::string head = "POST /api/v1/documents?title=pieces&level=secret HTTP/1.1\r\nHost: x\r\n"
+                           "Authorization: Bearer " + token + "\r\nX-Padding: " + std::string(6000, 'p') +
+                           "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(kBody) +
+                           "\r\n\r\n";
+  RawTls raw(vault->port());
+  const auto first = raw.seal(head.substr(0, head.size() / 2));
+  const auto second = raw.seal(head.substr(head.size() / 2));
+  const auto sealed_body = raw.seal(body);
+  const auto next = raw.seal("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_FALSE(first.empty() || second.empty() || sealed_body.empty() || next.empty());
+  ASSERT_TRUE(raw.send_raw(first.substr(0, first.size() / 2)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the vault reads the half record alone
+  ASSERT_TRUE(raw.send_raw(first.substr(first.size() / 2) + second + sealed_body + next));
+  const auto answer = raw.read_all(20);
+  ASSERT_EQ(RawTls::status_of(answer), 201) << answer.substr(0, 400);
+  EXPECT_NE(answer.find("\"size\":" + std::to_string(kBody)), std::string::npos) << answer.substr(0, 400);
+  const auto second_answer = answer.find("HTTP/1.1 ", 9);
+  ASSERT_NE(second_answer, std::string::npos) << "the request after the body is answered: " << answer.substr(0, 600);
+  EXPECT_EQ(RawTls::status_of(answer.substr(second_answer)), 200) << answer.substr(second_answer, 200);
+}
+
 TEST(VaultShutdown, SigtermLetsTheInFlightUploadFinish) {
   VaultProcess vault("sigterm");
   auto admin = vault.client("admin", VaultProcess::kAdminPassword);

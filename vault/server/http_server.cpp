@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "custos/platform/random.hpp"
+#include "direct_tls_reader.hpp"
 
 namespace custos::vault {
 namespace asio = boost::asio;
@@ -50,50 +51,44 @@ asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) 
 }
 
 // Reads the `length` bytes of an upload's body (Content-Length framing) on a
-// worker thread, synchronously, straight from the TLS stream into the
-// upload's plaintext chunk. The asynchronous path costs a trip through the
-// io_context for every TLS record (16 KiB): measured, that overhead took
-// more CPU than decrypting the records. Here each record costs one recv()
-// and one SSL_read. The socket is non-blocking meanwhile, so a client that
-// stops sending is waited for with poll() and the per-read timeout, never
-// forever. The caller's coroutine is suspended on this call: nothing else
-// touches the stream until it returns. `buffer` holds what was read past
-// the request head.
+// worker thread, synchronously, straight from the socket into the upload's
+// plaintext chunk (see direct_tls_reader.hpp). The asynchronous path costs a
+// trip through the io_context for every TLS record (16 KiB): measured, that
+// overhead took more CPU than decrypting the records. A client that stops
+// sending is waited for with poll() and the per-read timeout, never forever.
+// The caller's coroutine is suspended on this call: nothing else touches the
+// stream until it returns. `buffer` holds what was read past the request
+// head.
 Result<void> read_body_blocking(Stream& stream, beast::flat_buffer& buffer, Upload& upload, std::uint64_t length,
                                 unsigned timeout_seconds, Metrics& metrics) {
-  auto& socket = beast::get_lowest_layer(stream).socket();
-  boost::system::error_code ec;
-  socket.non_blocking(true, ec);
-  if (ec) return fail(ErrorCode::unavailable, "the upload's connection failed: " + ec.message());
-  auto read = [&]() -> Result<void> {
-    while (length > 0) {
-      auto room = upload.room();
-      if (!room) return fail(room.error());
-      auto into = room->first(static_cast<std::size_t>(std::min<std::uint64_t>(room->size(), length)));
-      std::size_t got = 0;
-      if (buffer.size() > 0) {
-        got = asio::buffer_copy(asio::buffer(into.data(), into.size()), buffer.data());
-        buffer.consume(got);
-      } else {
-        got = stream.read_some(asio::buffer(into.data(), into.size()), ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-          pollfd ready{socket.native_handle(), POLLIN, 0};
-          const int polled = ::poll(&ready, 1, static_cast<int>(timeout_seconds) * 1000);
-          if (polled == 0) return fail(ErrorCode::timeout, "the upload stalled: no data for " +
-                                                            std::to_string(timeout_seconds) + " s");
-          if (polled < 0 && errno != EINTR) return fail(ErrorCode::unavailable, "the upload's connection failed");
-          continue;
-        }
-        if (ec) return fail(ErrorCode::unavailable, "the upload was cut off: " + ec.message());
+  direct_tls::Reader reader(stream);
+  const int fd = beast::get_lowest_layer(stream).socket().native_handle();
+  while (length > 0) {
+    auto room = upload.room();
+    if (!room) return fail(room.error());
+    auto into = room->first(static_cast<std::size_t>(std::min<std::uint64_t>(room->size(), length)));
+    std::size_t got = 0;
+    if (buffer.size() > 0) {
+      got = asio::buffer_copy(asio::buffer(into.data(), into.size()), buffer.data());
+      buffer.consume(got);
+    } else {
+      auto read = reader.read(into);
+      if (!read) return fail(read.error());
+      if (*read == 0) {
+        pollfd ready{fd, POLLIN, 0};
+        const int polled = ::poll(&ready, 1, static_cast<int>(timeout_seconds) * 1000);
+        if (polled == 0) return fail(ErrorCode::timeout, "the upload stalled: no data for " +
+                                                          std::to_string(timeout_seconds) + " s");
+        if (polled < 0 && errno != EINTR) return fail(ErrorCode::unavailable, "the upload's connection failed");
+        continue;
       }
-      CUSTOS_TRY_VOID(upload.wrote(got));
-      metrics.uploaded(got);
-      length -= got;
+      got = *read;
     }
-    return ok();
-  }();
-  socket.non_blocking(false, ec);
-  return read;
+    CUSTOS_TRY_VOID(upload.wrote(got));
+    metrics.uploaded(got);
+    length -= got;
+  }
+  return ok();
 }
 
 std::string request_id_from(std::string_view given) {
