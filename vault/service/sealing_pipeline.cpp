@@ -16,7 +16,7 @@ SealingPipeline::~SealingPipeline() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  wake_all();
   if (sealer_.joinable()) sealer_.join();
   if (writer_.joinable()) writer_.join();
 }
@@ -33,7 +33,7 @@ Result<std::span<std::uint8_t>> SealingPipeline::take_buffer() {
       plain_.emplace_back(secretstream::kChunkSize);  // the first; the others come with the threads
       taken_ = 0;
     } else {
-      changed_.wait(lock);
+      caller_wait_.wait(lock);
     }
   }
 }
@@ -61,13 +61,13 @@ Result<void> SealingPipeline::submit(std::size_t used, bool last) {
   }
   if (!sealer_.joinable()) start_threads();
   to_seal_.push_back(chunk);
-  changed_.notify_all();
+  sealer_wait_.notify_one();
   return ok();
 }
 
 Result<void> SealingPipeline::drain() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return failure_.has_value() || written_ == submitted_; });
+  caller_wait_.wait(lock, [this] { return failure_.has_value() || written_ == submitted_; });
   return failure_locked();
 }
 
@@ -93,7 +93,7 @@ void SealingPipeline::start_threads() {
 void SealingPipeline::run_sealer() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [this] {
+    sealer_wait_.wait(lock, [this] {
       return stopping_ || failure_.has_value() || (!to_seal_.empty() && !free_sealed_.empty());
     });
     if (stopping_ || failure_) return;
@@ -111,14 +111,15 @@ void SealingPipeline::run_sealer() {
       return;
     }
     to_write_.push_back(out);
-    changed_.notify_all();
+    caller_wait_.notify_one();  // a plaintext buffer is free
+    writer_wait_.notify_one();
   }
 }
 
 void SealingPipeline::run_writer() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [this] { return stopping_ || failure_.has_value() || !to_write_.empty(); });
+    writer_wait_.wait(lock, [this] { return stopping_ || failure_.has_value() || !to_write_.empty(); });
     if (stopping_ || failure_) return;
     const auto index = to_write_.front();
     to_write_.pop_front();
@@ -131,13 +132,20 @@ void SealingPipeline::run_writer() {
       return;
     }
     ++written_;
-    changed_.notify_all();
+    sealer_wait_.notify_one();  // a ciphertext buffer is free
+    if (written_ == submitted_) caller_wait_.notify_one();
   }
+}
+
+void SealingPipeline::wake_all() {
+  caller_wait_.notify_all();
+  sealer_wait_.notify_all();
+  writer_wait_.notify_all();
 }
 
 void SealingPipeline::record_failure(Error error) {
   if (!failure_) failure_ = std::move(error);
-  changed_.notify_all();
+  wake_all();
 }
 
 Result<void> SealingPipeline::failure_locked() const {

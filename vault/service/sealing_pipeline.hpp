@@ -65,6 +65,7 @@ class SealingPipeline {
   void run_sealer();
   void run_writer();
   // The first failure, recorded once; wakes every waiter.
+  void wake_all();
   void record_failure(Error error);
   Result<void> failure_locked() const;
 
@@ -73,7 +74,10 @@ class SealingPipeline {
   Sha256& digest_;
 
   std::mutex mutex_;
-  std::condition_variable changed_;
+  // One per waiter, so that a hand-over wakes only the thread it concerns.
+  std::condition_variable caller_wait_;  // take_buffer() and drain()
+  std::condition_variable sealer_wait_;
+  std::condition_variable writer_wait_;
   std::vector<Secret> plain_;             // plaintext buffers, allocated as needed
   std::vector<std::size_t> free_plain_;   // indices into plain_
   std::optional<std::size_t> taken_;      // the buffer the caller fills
