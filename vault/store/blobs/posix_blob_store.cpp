@@ -24,13 +24,14 @@ namespace fs = std::filesystem;
 
 // Write-back is started for every window of this many appended bytes, so the
 // disk works while the upload still encrypts instead of after it.
-constexpr std::uint64_t kWritebackWindow = 8ull << 20;
+constexpr std::uint64_t kWritebackWindow = 2ull << 20;
 // Every this many bytes a background fdatasync drains what the device (or
 // the hypervisor below it) holds in its volatile cache; publish() then has
-// only the tail to flush. On the test machine the final flush of 256 MiB
-// alone took 0.3 s, as long as encrypting half of it; with these flushes
-// it takes under a millisecond.
-constexpr std::uint64_t kBackgroundFlushEvery = 32ull << 20;
+// only the tail to flush, and the client waits for no more than that. On the
+// test machine the final flush of a 256 MiB upload took 0.3-0.44 s with no
+// background flushes, 33-41 ms with one every 32 MiB and 0.1-6 ms with one
+// every 4 MiB (docs/performance.md).
+constexpr std::uint64_t kBackgroundFlushEvery = 4ull << 20;
 constexpr std::size_t kShredBlock = 1 << 20;
 
 Error os_error(std::string_view what, const fs::path& path, int err) {
