@@ -305,6 +305,33 @@ TEST_F(BadInputTest, AnUploadWhoseHeadArrivesInPiecesIsReadWholeAndTheConnection
   EXPECT_EQ(RawTls::status_of(answer.substr(second_answer)), 200) << answer.substr(second_answer, 200);
 }
 
+// The vault refuses an upload larger than it accepts as soon as it has read
+// the head, answers and closes, while the client is still sending the body
+// (straight onto the socket, see DirectTlsWriter). The client must come back
+// with the vault's answer or a connection error, stop sending, and work on.
+TEST(VaultUploadRefusal, ARefusalWhileTheBodyIsStillSentIsAnErrorNotADeadClient) {
+  VaultProcess vault("too-large", "[limits]\nmax_upload_bytes = 1048576\n");
+  auto admin = vault.client("admin", VaultProcess::kAdminPassword);
+  const json::value lead(json::object{{"name", "lead"}, {"department", "quality-management"},
+                                      {"roles", json::array{"project_lead"}}, {"password", "lead-password-1"}});
+  ASSERT_TRUE(admin.call("POST", "/api/v1/users", &lead));
+  auto client = vault.client("lead", "lead-password-1");
+  constexpr std::uint64_t kSize = 256ull << 20;
+  std::uint64_t produced = 0;
+  auto result = client.upload_stream("/api/v1/documents?title=too-large&level=secret", kSize,
+                                     "application/octet-stream", [&](std::span<std::uint8_t> out) -> std::size_t {
+                                       const auto n = std::min<std::uint64_t>(out.size(), kSize - produced);
+                                       std::fill_n(out.begin(), n, std::uint8_t{0x5a});
+                                       produced += n;
+                                       return n;
+                                     });
+  ASSERT_FALSE(result) << "a 256 MiB upload to a vault that takes 1 MiB";
+  EXPECT_TRUE(result.error().code == ErrorCode::too_large || result.error().code == ErrorCode::unavailable)
+      << result.error().describe();
+  EXPECT_LT(produced, kSize) << "the client stopped sending once the vault had closed";
+  EXPECT_TRUE(client.call("GET", "/api/v1/whoami")) << "the client goes on on a new connection";
+}
+
 TEST(VaultShutdown, SigtermLetsTheInFlightUploadFinish) {
   VaultProcess vault("sigterm");
   auto admin = vault.client("admin", VaultProcess::kAdminPassword);

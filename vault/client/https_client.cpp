@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <optional>
@@ -79,18 +80,21 @@ Error from_error_body(unsigned status, const std::string& body) {
 // flushed everything Asio held, and nothing reads from the stream until the
 // body is sent. The original write BIO is put back when this ends, so the
 // response is read through Asio as usual. The socket is blocking with
-// SO_SNDTIMEO, which bounds every send.
+// SO_SNDTIMEO, which bounds every send; sends never raise SIGPIPE, so a
+// vault that refuses the upload and closes is read, not fatal.
 class DirectTlsWriter {
  public:
-  DirectTlsWriter(SSL* ssl, int fd) : ssl_(ssl), direct_(BIO_new_socket(fd, BIO_NOCLOSE)), saved_(SSL_get_wbio(ssl)) {
+  DirectTlsWriter(SSL* ssl, int fd) : ssl_(ssl), fd_(fd), direct_(BIO_new(method())), saved_(SSL_get_wbio(ssl)) {
     if (direct_ == nullptr) return;
-    BIO_up_ref(saved_);
+    BIO_set_data(direct_, this);
+    BIO_set_init(direct_, 1);
+    BIO_up_ref(saved_);  // SSL_set0_wbio releases the SSL's reference
     SSL_set0_wbio(ssl_, direct_);
   }
   DirectTlsWriter(const DirectTlsWriter&) = delete;
   DirectTlsWriter& operator=(const DirectTlsWriter&) = delete;
   ~DirectTlsWriter() {
-    if (direct_ != nullptr) SSL_set0_wbio(ssl_, saved_);  // frees direct_, keeps the reference taken above
+    if (direct_ != nullptr) SSL_set0_wbio(ssl_, saved_);  // frees direct_, hands our reference back
   }
 
   Result<void> write(std::span<const std::uint8_t> bytes) {
@@ -109,7 +113,33 @@ class DirectTlsWriter {
   }
 
  private:
+  static BIO_METHOD* method() {
+    static BIO_METHOD* const made = [] {
+      BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "custos upload body");
+      if (m != nullptr) {
+        BIO_meth_set_write(m, &DirectTlsWriter::bio_write);
+        BIO_meth_set_ctrl(m, &DirectTlsWriter::bio_ctrl);
+      }
+      return m;
+    }();
+    return made;
+  }
+  static int bio_write(BIO* bio, const char* in, int length) {
+    const auto& self = *static_cast<const DirectTlsWriter*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    if (length <= 0) return 0;
+    for (;;) {
+      const auto sent = ::send(self.fd_, in, static_cast<std::size_t>(length), MSG_NOSIGNAL);
+      if (sent >= 0) return static_cast<int>(sent);
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_write(bio);  // SO_SNDTIMEO ran out
+      return -1;
+    }
+  }
+  static long bio_ctrl(BIO*, int command, long, void*) { return command == BIO_CTRL_FLUSH ? 1 : 0; }
+
   SSL* ssl_;
+  int fd_;
   BIO* direct_;
   BIO* saved_;
 };
