@@ -305,16 +305,22 @@ TEST_F(BadInputTest, AnUploadWhoseHeadArrivesInPiecesIsReadWholeAndTheConnection
   EXPECT_EQ(RawTls::status_of(answer.substr(second_answer)), 200) << answer.substr(second_answer, 200);
 }
 
+// A project lead "lead" (password "lead-password-1") in the department every
+// vault starts with.
+bool add_project_lead(VaultProcess& vault) {
+  auto admin = vault.client("admin", VaultProcess::kAdminPassword);
+  const json::value lead(json::object{{"name", "lead"}, {"department", "quality-management"},
+                                      {"roles", json::array{"project_lead"}}, {"password", "lead-password-1"}});
+  return admin.call("POST", "/api/v1/users", &lead).has_value();
+}
+
 // The vault refuses an upload larger than it accepts as soon as it has read
 // the head, answers and closes, while the client is still sending the body
 // (straight onto the socket, see DirectTlsWriter). The client must come back
 // with the vault's answer or a connection error, stop sending, and work on.
 TEST(VaultUploadRefusal, ARefusalWhileTheBodyIsStillSentIsAnErrorNotADeadClient) {
   VaultProcess vault("too-large", "[limits]\nmax_upload_bytes = 1048576\n");
-  auto admin = vault.client("admin", VaultProcess::kAdminPassword);
-  const json::value lead(json::object{{"name", "lead"}, {"department", "quality-management"},
-                                      {"roles", json::array{"project_lead"}}, {"password", "lead-password-1"}});
-  ASSERT_TRUE(admin.call("POST", "/api/v1/users", &lead));
+  ASSERT_TRUE(add_project_lead(vault));
   auto client = vault.client("lead", "lead-password-1");
   constexpr std::uint64_t kSize = 256ull << 20;
   std::uint64_t produced = 0;
@@ -334,10 +340,7 @@ TEST(VaultUploadRefusal, ARefusalWhileTheBodyIsStillSentIsAnErrorNotADeadClient)
 
 TEST(VaultShutdown, SigtermLetsTheInFlightUploadFinish) {
   VaultProcess vault("sigterm");
-  auto admin = vault.client("admin", VaultProcess::kAdminPassword);
-  const json::value lead(json::object{{"name", "lead"}, {"department", "quality-management"},
-                                      {"roles", json::array{"project_lead"}}, {"password", "lead-password-1"}});
-  ASSERT_TRUE(admin.call("POST", "/api/v1/users", &lead));
+  ASSERT_TRUE(add_project_lead(vault));
   auto client = vault.client("lead", "lead-password-1");
   constexpr std::uint64_t kSize = 64ull << 20;
   std::uint64_t produced = 0;
