@@ -64,8 +64,9 @@ class SealingPipeline {
   void start_threads();
   void run_sealer();
   void run_writer();
-  // The first failure, recorded once; wakes every waiter.
+  // Wakes every waiter: on failure and on shutdown.
   void wake_all();
+  // The first failure, recorded once; wakes every waiter.
   void record_failure(Error error);
   Result<void> failure_locked() const;
 
