@@ -10,13 +10,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
-#include <cerrno>
 #include <charconv>
 #include <fstream>
 #include <optional>
 
 #include "custos/vault/client.hpp"
 #include "custos/platform/fingerprint.hpp"
+#include "custos/platform/tls_direct_socket.hpp"
 
 namespace custos::vault {
 namespace asio = boost::asio;
@@ -72,33 +72,19 @@ Error from_error_body(unsigned status, const std::string& body) {
                "the vault answered HTTP " + std::to_string(status) + " without an error body"};
 }
 
-// Writes an upload's body with OpenSSL straight onto the socket. Through
-// Asio's TLS stream each record would pass through a BIO pair and Asio's
-// own output buffer on its way to the kernel: two more copies of every byte
-// and a trip through Asio's engine per record (docs/performance.md).
-// This is safe between requests only: a completed synchronous write has
-// flushed everything Asio held, and nothing reads from the stream until the
-// body is sent. The original write BIO is put back when this ends, so the
-// response is read through Asio as usual. The socket is blocking with
-// SO_SNDTIMEO, which bounds every send; sends never raise SIGPIPE, so a
-// vault that refuses the upload and closes is read, not fatal.
+// Writes an upload's body with OpenSSL straight onto the socket
+// (tls::DirectSocket), not through Asio's TLS stream. Safe between requests
+// only: a completed synchronous write has flushed everything Asio held, and
+// nothing reads from the stream until the body is sent; the response is then
+// read through Asio as usual. The socket is blocking with SO_SNDTIMEO, which
+// bounds every send, and a vault that refuses the upload and closes is an
+// error here, not SIGPIPE.
 class DirectTlsWriter {
  public:
-  DirectTlsWriter(SSL* ssl, int fd) : ssl_(ssl), fd_(fd), direct_(BIO_new(method())), saved_(SSL_get_wbio(ssl)) {
-    if (direct_ == nullptr) return;
-    BIO_set_data(direct_, this);
-    BIO_set_init(direct_, 1);
-    BIO_up_ref(saved_);  // SSL_set0_wbio releases the SSL's reference
-    SSL_set0_wbio(ssl_, direct_);
-  }
-  DirectTlsWriter(const DirectTlsWriter&) = delete;
-  DirectTlsWriter& operator=(const DirectTlsWriter&) = delete;
-  ~DirectTlsWriter() {
-    if (direct_ != nullptr) SSL_set0_wbio(ssl_, saved_);  // frees direct_, hands our reference back
-  }
+  DirectTlsWriter(SSL* ssl, int fd) : ssl_(ssl), socket_(ssl, fd, tls::DirectSocket::Side::write) {}
 
   Result<void> write(std::span<const std::uint8_t> bytes) {
-    if (direct_ == nullptr) return fail(ErrorCode::internal, "cannot set up the TLS connection for the upload");
+    if (!socket_.ready()) return fail(ErrorCode::internal, "cannot set up the TLS connection for the upload");
     while (!bytes.empty()) {
       std::size_t written = 0;
       if (SSL_write_ex(ssl_, bytes.data(), bytes.size(), &written) != 1) {
@@ -113,35 +99,8 @@ class DirectTlsWriter {
   }
 
  private:
-  static BIO_METHOD* method() {
-    static BIO_METHOD* const made = [] {
-      BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "custos upload body");
-      if (m != nullptr) {
-        BIO_meth_set_write(m, &DirectTlsWriter::bio_write);
-        BIO_meth_set_ctrl(m, &DirectTlsWriter::bio_ctrl);
-      }
-      return m;
-    }();
-    return made;
-  }
-  static int bio_write(BIO* bio, const char* in, int length) {
-    const auto& self = *static_cast<const DirectTlsWriter*>(BIO_get_data(bio));
-    BIO_clear_retry_flags(bio);
-    if (length <= 0) return 0;
-    for (;;) {
-      const auto sent = ::send(self.fd_, in, static_cast<std::size_t>(length), MSG_NOSIGNAL);
-      if (sent >= 0) return static_cast<int>(sent);
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_write(bio);  // SO_SNDTIMEO ran out
-      return -1;
-    }
-  }
-  static long bio_ctrl(BIO*, int command, long, void*) { return command == BIO_CTRL_FLUSH ? 1 : 0; }
-
   SSL* ssl_;
-  int fd_;
-  BIO* direct_;
-  BIO* saved_;
+  tls::DirectSocket socket_;
 };
 
 }  // namespace
