@@ -1,11 +1,13 @@
 #include "custos/platform/tls_direct_socket.hpp"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstddef>
+#include <cstring>
+#include <string>
 
 namespace custos::tls {
 
@@ -47,6 +49,38 @@ DirectSocket::~DirectSocket() {
   } else {
     SSL_set0_wbio(ssl_, original_);
   }
+}
+
+Result<std::size_t> DirectSocket::read(std::span<std::uint8_t> into) {
+  if (direct_ == nullptr) return fail(ErrorCode::internal, "cannot set up reading the TLS connection");
+  std::size_t got = 0;
+  if (SSL_read_ex(ssl_, into.data(), into.size(), &got) == 1) return got;
+  const int reason = SSL_get_error(ssl_, 0);
+  if (reason == SSL_ERROR_WANT_READ) {
+    ERR_clear_error();
+    return 0;
+  }
+  return fail(failure(reason));
+}
+
+Result<void> DirectSocket::write(std::span<const std::uint8_t> bytes) {
+  if (direct_ == nullptr) return fail(ErrorCode::internal, "cannot set up writing the TLS connection");
+  while (!bytes.empty()) {
+    std::size_t written = 0;
+    if (SSL_write_ex(ssl_, bytes.data(), bytes.size(), &written) != 1) return fail(failure(SSL_get_error(ssl_, 0)));
+    bytes = bytes.subspan(written);
+  }
+  return ok();
+}
+
+Error DirectSocket::failure(int reason) {
+  ERR_clear_error();
+  if (reason == SSL_ERROR_WANT_WRITE) return Error{ErrorCode::timeout, "the other end stopped taking data"};
+  if (reason == SSL_ERROR_ZERO_RETURN || (reason == SSL_ERROR_SYSCALL && errno_ == 0)) {
+    return Error{ErrorCode::unavailable, "the other end closed the connection"};
+  }
+  if (reason == SSL_ERROR_SYSCALL) return Error{ErrorCode::unavailable, std::strerror(errno_)};
+  return Error{ErrorCode::unavailable, "the other end sent bytes that are not TLS records"};
 }
 
 int DirectSocket::on_read(BIO* bio, char* out, int length) {

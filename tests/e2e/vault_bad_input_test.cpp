@@ -273,7 +273,7 @@ TEST_F(BadInputTest, AChunkedUploadIsStoredLikeAnyOther) {
 }
 
 // The vault reads an upload's body with OpenSSL straight from the socket,
-// around Asio's TLS stream (vault/server/direct_tls_reader.hpp). Here the
+// around Asio's TLS stream (tls::DirectSocket in read_body_blocking). Here the
 // head comes in two records, the first of them cut in half on the wire, so
 // that when the body begins Asio has already passed the body's first records
 // to OpenSSL (12 KiB of them wait in its BIO pair); a request follows the
@@ -317,7 +317,7 @@ bool add_project_lead(VaultProcess& vault) {
 
 // The vault refuses an upload larger than it accepts as soon as it has read
 // the head, answers and closes, while the client is still sending the body
-// (straight onto the socket, see DirectTlsWriter). The client must come back
+// (straight onto the socket, see tls::DirectSocket). The client must come back
 // with the vault's answer or a connection error, stop sending, and work on.
 TEST(VaultUploadRefusal, ARefusalWhileTheBodyIsStillSentIsAnErrorNotADeadClient) {
   VaultProcess vault("too-large", "[limits]\nmax_upload_bytes = 1048576\n");

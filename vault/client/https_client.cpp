@@ -1,5 +1,4 @@
 // The one translation unit of the client that instantiates Beast.
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <sys/socket.h>
@@ -71,37 +70,6 @@ Error from_error_body(unsigned status, const std::string& body) {
   return Error{status >= 500 ? ErrorCode::unavailable : ErrorCode::internal,
                "the vault answered HTTP " + std::to_string(status) + " without an error body"};
 }
-
-// Writes an upload's body with OpenSSL straight onto the socket
-// (tls::DirectSocket), not through Asio's TLS stream. Safe between requests
-// only: a completed synchronous write has flushed everything Asio held, and
-// nothing reads from the stream until the body is sent; the response is then
-// read through Asio as usual. The socket is blocking with SO_SNDTIMEO, which
-// bounds every send, and a vault that refuses the upload and closes is an
-// error here, not SIGPIPE.
-class DirectTlsWriter {
- public:
-  DirectTlsWriter(SSL* ssl, int fd) : ssl_(ssl), socket_(ssl, fd, tls::DirectSocket::Side::write) {}
-
-  Result<void> write(std::span<const std::uint8_t> bytes) {
-    if (!socket_.ready()) return fail(ErrorCode::internal, "cannot set up the TLS connection for the upload");
-    while (!bytes.empty()) {
-      std::size_t written = 0;
-      if (SSL_write_ex(ssl_, bytes.data(), bytes.size(), &written) != 1) {
-        const int reason = SSL_get_error(ssl_, 0);
-        ERR_clear_error();
-        if (reason == SSL_ERROR_WANT_WRITE) return fail(ErrorCode::timeout, "the vault stopped taking the upload");
-        return fail(ErrorCode::unavailable, "the upload's connection failed");
-      }
-      bytes = bytes.subspan(written);
-    }
-    return ok();
-  }
-
- private:
-  SSL* ssl_;
-  tls::DirectSocket socket_;
-};
 
 }  // namespace
 
@@ -271,22 +239,23 @@ Result<json::value> VaultClient::upload_stream(std::string_view target, std::uin
   http::request_serializer<http::buffer_body> serializer(req);
   boost::system::error_code ec;
   http::write_header(*d.stream, serializer, ec);
-  // The body is exactly Content-Length bytes, unframed: it goes to the
-  // socket directly (see DirectTlsWriter).
+  // The body is exactly Content-Length bytes, unframed: OpenSSL writes it
+  // straight onto the socket, not through Asio's TLS stream (two copies of
+  // every byte fewer; docs/performance.md). Safe between requests only: the
+  // completed synchronous write of the head flushed everything Asio held, and
+  // nothing reads until the body is sent. The socket is blocking with
+  // SO_SNDTIMEO, which bounds every send; the response is read through Asio.
   std::optional<Error> send_error;
   if (!ec) {
-    DirectTlsWriter writer(d.stream->native_handle(), beast::get_lowest_layer(*d.stream).socket().native_handle());
+    tls::DirectSocket writer(d.stream->native_handle(), beast::get_lowest_layer(*d.stream).socket().native_handle(),
+                             tls::DirectSocket::Side::write);
     std::vector<std::uint8_t> piece(1 << 20);
     std::uint64_t sent = 0;
     while (sent < size) {
       const auto n = source(piece);
-      if (n == 0) break;
-      if (n > size - sent) {
-        sent += n;
-        break;
-      }
+      if (n == 0 || n > size - sent) break;  // the file shrank or grew
       if (auto written = writer.write(std::span(piece).first(n)); !written) {
-        send_error = written.error();
+        send_error = Error{written.error().code, "sending the upload failed: " + written.error().message};
         break;
       }
       sent += n;
@@ -302,7 +271,7 @@ Result<json::value> VaultClient::upload_stream(std::string_view target, std::uin
   boost::system::error_code read_ec;
   http::read(*d.stream, d.buffer, res, read_ec);
   if (read_ec) {
-    if (send_error && !ec) {
+    if (send_error) {
       d.drop();
       return fail(std::move(*send_error));
     }

@@ -20,7 +20,7 @@
 #include <unordered_map>
 
 #include "custos/platform/random.hpp"
-#include "direct_tls_reader.hpp"
+#include "custos/platform/tls_direct_socket.hpp"
 
 namespace custos::vault {
 namespace asio = boost::asio;
@@ -52,17 +52,31 @@ asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) 
 
 // Reads the `length` bytes of an upload's body (Content-Length framing) on a
 // worker thread, synchronously, straight from the socket into the upload's
-// plaintext chunk (see direct_tls_reader.hpp). The asynchronous path costs a
-// trip through the io_context for every TLS record (16 KiB): measured, that
-// overhead took more CPU than decrypting the records. A client that stops
-// sending is waited for with poll() and the per-read timeout, never forever.
-// The caller's coroutine is suspended on this call: nothing else touches the
-// stream until it returns. `buffer` holds what was read past the request
-// head.
+// plaintext chunk. The asynchronous path costs a trip through the io_context
+// for every TLS record (16 KiB): measured, that overhead took more CPU than
+// decrypting the records. Through Asio's TLS stream every record would also
+// be copied into Asio's buffer and its BIO pair before OpenSSL reads it;
+// tls::DirectSocket lets OpenSSL receive it itself.
+//
+// For the body's duration the connection's SSL object reads through the
+// DirectSocket: first what Asio already passed to OpenSSL but OpenSSL has not
+// read yet (in Asio's BIO pair), then the socket. Nothing else can be
+// waiting: Asio receives at most 17 KiB at a time, the size of the BIO pair,
+// and only when OpenSSL asks for more input, which OpenSSL does only once it
+// has drained the pair. (Were that ever not so, the bytes held back would
+// break TLS's record check and fail the upload, not corrupt it.) OpenSSL
+// reads records exactly (no read-ahead), so nothing past the body's last
+// record is taken from the socket: when the DirectSocket ends and Asio's BIO
+// is back, the next request on the connection reads on from there.
+//
+// A client that stops sending is waited for with poll() and the per-read
+// timeout, never forever. The caller's coroutine is suspended on this call:
+// nothing else touches the stream until it returns. `buffer` holds what was
+// read past the request head.
 Result<void> read_body_blocking(Stream& stream, beast::flat_buffer& buffer, Upload& upload, std::uint64_t length,
                                 unsigned timeout_seconds, Metrics& metrics) {
-  direct_tls::Reader reader(stream);
   const int fd = beast::get_lowest_layer(stream).socket().native_handle();
+  tls::DirectSocket reader(stream.native_handle(), fd, tls::DirectSocket::Side::read);
   while (length > 0) {
     auto room = upload.room();
     if (!room) return fail(room.error());
@@ -73,7 +87,7 @@ Result<void> read_body_blocking(Stream& stream, beast::flat_buffer& buffer, Uplo
       buffer.consume(got);
     } else {
       auto read = reader.read(into);
-      if (!read) return fail(read.error());
+      if (!read) return fail(read.error().code, "the upload was cut off: " + read.error().message);
       if (*read == 0) {
         pollfd ready{fd, POLLIN, 0};
         const int polled = ::poll(&ready, 1, static_cast<int>(timeout_seconds) * 1000);

@@ -7,8 +7,8 @@
 //
 // Reading, the SSL object is first handed what the original BIO still holds
 // (records Asio received and passed on but OpenSSL has not read), then the
-// socket, without waiting: when nothing is there OpenSSL reports
-// SSL_ERROR_WANT_READ and the caller polls the socket.
+// socket, without waiting: read() answers 0 when nothing is there and the
+// caller polls the socket.
 //
 // Writing, it sends with MSG_NOSIGNAL, so a peer that closed is an error, not
 // SIGPIPE; the socket's blocking mode and SO_SNDTIMEO apply. The caller must
@@ -18,6 +18,12 @@
 
 #include <openssl/bio.h>
 #include <openssl/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "custos/platform/error.hpp"
 
 namespace custos::tls {
 
@@ -30,12 +36,20 @@ class DirectSocket {
   DirectSocket(const DirectSocket&) = delete;
   DirectSocket& operator=(const DirectSocket&) = delete;
 
-  // False when OpenSSL could not make the BIO; the SSL object is then as it was.
-  bool ready() const { return direct_ != nullptr; }
-  // errno of the last failed recv or send; 0 after a clean end of stream.
-  int last_errno() const { return errno_; }
+  // Side::read: decrypts the next bytes into `into` and says how many, or 0
+  // when the socket has nothing yet (poll it and call again). A peer that
+  // closed, a broken socket or bytes that are not TLS records are
+  // `unavailable`.
+  Result<std::size_t> read(std::span<std::uint8_t> into);
+  // Side::write: encrypts and sends all of `bytes`. A send that ran past
+  // SO_SNDTIMEO is `timeout`; a peer that closed or a broken socket is
+  // `unavailable`.
+  Result<void> write(std::span<const std::uint8_t> bytes);
 
  private:
+  // The error SSL_get_error() names after a failed call, cleared from
+  // OpenSSL's queue.
+  Error failure(int reason);
   static BIO_METHOD* method();  // made once, for both sides
   static int on_read(BIO* bio, char* out, int length);
   static int on_write(BIO* bio, const char* in, int length);
@@ -46,7 +60,7 @@ class DirectSocket {
   Side side_;
   BIO* original_;  // the SSL's BIO on this side before and after
   BIO* direct_;
-  int errno_ = 0;
+  int errno_ = 0;  // of the last failed recv or send; 0 after a clean end of stream
 };
 
 }  // namespace custos::tls
