@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -71,31 +72,82 @@ bool RawTls::send_raw(const std::string& bytes) {
   return !ec;
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Reads some bytes, or fails with timed_out once `deadline` passes. Asio's
+// synchronous reads on a blocking socket poll without a timeout after an
+// EAGAIN, so SO_RCVTIMEO cannot bound them: the socket is non-blocking while
+// this reads, and the waiting is done with poll().
+template <class Stream>
+std::size_t read_some_until(Stream& stream, tcp::socket& socket, asio::mutable_buffer into, Clock::time_point deadline,
+                            boost::system::error_code& ec) {
+  socket.non_blocking(true, ec);
+  if (ec) return 0;
+  std::size_t n = 0;
+  for (;;) {
+    n = stream.read_some(into, ec);
+    if (ec != asio::error::would_block && ec != asio::error::try_again) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      ec = asio::error::timed_out;
+      break;
+    }
+    pollfd ready{socket.native_handle(), POLLIN, 0};
+    (void)::poll(&ready, 1, static_cast<int>(left));
+  }
+  boost::system::error_code ignored;
+  socket.non_blocking(false, ignored);  // writes block as before
+  return n;
+}
+
+}  // namespace
+
+std::size_t RawTls::read_some(asio::mutable_buffer into, std::chrono::steady_clock::time_point deadline,
+                              boost::system::error_code& ec) {
+  auto& socket = impl_->stream->next_layer();
+  return impl_->handshaken ? read_some_until(*impl_->stream, socket, into, deadline, ec)
+                           : read_some_until(socket, socket, into, deadline, ec);
+}
+
 std::string RawTls::read_all(int seconds) {
   std::string out;
-  auto& socket = impl_->stream->lowest_layer();
-  timeval tv{seconds, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   char buffer[4096];
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  for (;;) {
     boost::system::error_code ec;
-    std::size_t n = impl_->handshaken ? impl_->stream->read_some(asio::buffer(buffer), ec)
-                                      : impl_->stream->next_layer().read_some(asio::buffer(buffer), ec);
-    if (n > 0) out.append(buffer, n);
-    if (ec) break;
+    const auto n = read_some(asio::buffer(buffer), deadline, ec);
+    out.append(buffer, n);
+    if (ec) return out;
   }
-  return out;
+}
+
+std::string RawTls::read_response(int seconds) {
+  std::string out;
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  char byte = 0;
+  // Byte by byte, so that nothing of a response after this one is taken.
+  for (;;) {
+    const auto head_end = out.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      const auto field = out.find("Content-Length: ");
+      const auto length = field == std::string::npos || field > head_end ? 0 : std::stoul(out.substr(field + 16));
+      if (out.size() >= head_end + 4 + length) return out;
+    }
+    boost::system::error_code ec;
+    if (read_some(asio::buffer(&byte, 1), deadline, ec) == 1) out.push_back(byte);
+    if (ec) return out;
+  }
 }
 
 bool RawTls::closed_by_peer(int seconds) {
   auto& socket = impl_->stream->next_layer();
-  timeval tv{seconds, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
   char buffer[256];
-  boost::system::error_code ec;
   for (;;) {
-    const auto n = socket.read_some(asio::buffer(buffer), ec);
+    boost::system::error_code ec;
+    const auto n = read_some_until(socket, socket, asio::buffer(buffer), deadline, ec);
     if (ec) return ec == asio::error::eof || ec == asio::error::connection_reset;
     if (n == 0) return true;
   }
