@@ -306,6 +306,30 @@ TEST_F(BadInputTest, AnUploadWhoseHeadArrivesInPiecesIsReadWholeAndTheConnection
   EXPECT_EQ(RawTls::status_of(answer.substr(second_answer)), 200) << answer.substr(second_answer, 200);
 }
 
+// While a worker reads an upload's body, the connection's socket is out of
+// Asio's reactor (OutOfReactor in http_server.cpp) and goes back in after.
+// A request that arrives on the same connection only after the upload was
+// answered must be read by Asio again: were the socket not back, it would
+// go unanswered; were it lost, the connection would close.
+TEST_F(BadInputTest, AConnectionServesTheNextRequestAfterAnUploadsAnswer) {
+  const auto token = token_of("lead");
+  constexpr std::size_t kBody = (2u << 20) + 777;
+  const std::string head = "POST /api/v1/documents?title=then-more&level=secret HTTP/1.1\r\nHost: x\r\n"
+                           "Authorization: Bearer " + token +
+                           "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + std::to_string(kBody) +
+                           "\r\n\r\n";
+  RawTls raw(vault->port());
+  ASSERT_TRUE(raw.send(head + std::string(kBody, 'z')));
+  const auto stored = raw.read_response(20);
+  ASSERT_EQ(RawTls::status_of(stored), 201) << stored.substr(0, 400);
+  EXPECT_NE(stored.find("\"size\":" + std::to_string(kBody)), std::string::npos) << stored.substr(0, 400);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the vault waits for the next head
+  ASSERT_TRUE(raw.send("GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
+  const auto next = raw.read_response(10);
+  ASSERT_EQ(RawTls::status_of(next), 200) << next.substr(0, 400);
+  EXPECT_NE(next.find("\"lead\""), std::string::npos) << next.substr(0, 400);
+}
+
 // A project lead "lead" (password "lead-password-1") in the department every
 // vault starts with.
 bool add_project_lead(VaultProcess& vault) {

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
@@ -50,6 +51,42 @@ asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) 
       asio::use_awaitable);
 }
 
+// Takes a connection's socket out of Asio's reactor for as long as it lives
+// and registers it again after. Asio watches every socket with edge-triggered
+// epoll, so while a worker reads an upload's body itself, every segment that
+// arrives would wake a network thread that has nothing to do with it: about a
+// thousand wake-ups per 256 MiB upload, each one taking a core from the
+// upload's own threads (docs/performance.md). The descriptor stays open
+// throughout. If Asio cannot take it back, it is closed: the connection ends,
+// but no descriptor is lost.
+class OutOfReactor {
+ public:
+  explicit OutOfReactor(tcp::socket& socket) : socket_(socket), protocol_(tcp::v4()) {
+    boost::system::error_code ec;
+    const auto local = socket.local_endpoint(ec);
+    if (ec) return;
+    protocol_ = local.protocol();
+    const int fd = socket.release(ec);
+    if (!ec) fd_ = fd;
+  }
+  ~OutOfReactor() {
+    if (fd_ < 0) return;
+    boost::system::error_code ec;
+    socket_.assign(protocol_, fd_, ec);
+    if (ec) ::close(fd_);
+  }
+  OutOfReactor(const OutOfReactor&) = delete;
+  OutOfReactor& operator=(const OutOfReactor&) = delete;
+
+  // The socket's descriptor (still Asio's, if it could not be taken out).
+  int fd() const { return fd_ >= 0 ? fd_ : socket_.native_handle(); }
+
+ private:
+  tcp::socket& socket_;
+  tcp protocol_;
+  int fd_ = -1;
+};
+
 // Reads the `length` bytes of an upload's body (Content-Length framing) on a
 // worker thread, synchronously, straight from the socket into the upload's
 // plaintext chunk. The asynchronous path costs a trip through the io_context
@@ -71,11 +108,13 @@ asio::awaitable<std::invoke_result_t<F&>> offload(asio::thread_pool& pool, F f) 
 //
 // A client that stops sending is waited for with poll() and the per-read
 // timeout, never forever. The caller's coroutine is suspended on this call:
-// nothing else touches the stream until it returns. `buffer` holds what was
-// read past the request head.
+// nothing else touches the stream until it returns, so its socket can leave
+// the reactor meanwhile (OutOfReactor). `buffer` holds what was read past the
+// request head.
 Result<void> read_body_blocking(Stream& stream, beast::flat_buffer& buffer, Upload& upload, std::uint64_t length,
                                 unsigned timeout_seconds, Metrics& metrics) {
-  const int fd = beast::get_lowest_layer(stream).socket().native_handle();
+  const OutOfReactor detached(beast::get_lowest_layer(stream).socket());
+  const int fd = detached.fd();
   tls::DirectSocket reader(stream.native_handle(), fd, tls::DirectSocket::Side::read);
   while (length > 0) {
     auto room = upload.room();
