@@ -122,6 +122,16 @@ double load_average() {
   return one;
 }
 
+MachineCpu machine_cpu() {
+  std::ifstream stat("/proc/stat");
+  std::string label;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  stat >> label >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  if (!stat || label != "cpu") die("cannot read /proc/stat");
+  const auto tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return MachineCpu{(user + nice + system + irq + softirq) / tick, (idle + iowait + steal) / tick};
+}
+
 double cpu_seconds(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   const std::string text((std::istreambuf_iterator<char>(stat)), {});

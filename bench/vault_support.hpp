@@ -40,6 +40,13 @@ void figure(const std::string& name, double value, const std::string& unit, int 
 // other work runs are lower — each benchmark prints it first.
 double load_average();
 
+// The whole machine's CPU time so far (/proc/stat, every core): busy
+// (user, nice, system, interrupts) and not (idle, I/O wait, stolen).
+struct MachineCpu {
+  double busy = 0, other = 0;  // seconds
+};
+MachineCpu machine_cpu();
+
 // User + system CPU seconds process `pid` has used, all its threads
 // (/proc/PID/stat); dies when the process is gone.
 double cpu_seconds(pid_t pid);

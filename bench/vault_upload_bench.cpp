@@ -14,6 +14,12 @@
 // Each level runs three times, as the ceiling does, and the fastest run
 // counts (the first warms the page cache and the allocator). Goal: each
 // level >= 50 % of the ceiling.
+//
+// CUSTOS_BENCH_UPLOADS=N measures (b) alone, N uploads to one vault, and
+// prints each, their mean, and the machine's CPU use meanwhile (client,
+// vault, kernel and anything else running): for comparing two builds run
+// alternately (CUSTOS_VAULT_BIN picks the vault), where the best of 3 hides
+// too much.
 // One figure per line: "name: value unit". MB = 10^6 bytes.
 #include <fcntl.h>
 #include <sodium.h>
@@ -21,7 +27,9 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "custos/platform/hash.hpp"
@@ -141,6 +149,25 @@ double https_upload_seconds(vault::VaultClient& lead, const std::vector<std::uin
   return seconds;
 }
 
+// CUSTOS_BENCH_UPLOADS=N: (b) alone, each of N uploads and their mean.
+void uploads_alone(const std::vector<std::uint8_t>& plain, int uploads) {
+  VaultServer server("upload");
+  server.add_user("lead1", VaultServer::kAdminDepartment, "project_lead", "bench-lead-password-1");
+  auto lead = server.client("lead1", "bench-lead-password-1");
+  double total = 0;
+  const auto before = machine_cpu();
+  for (int i = 0; i < uploads; ++i) {
+    const double seconds = https_upload_seconds(lead, plain, i);
+    total += seconds;
+    figure("upload (b) " + std::to_string(i + 1), mb_per_s(kTotal, seconds), "MB/s");
+  }
+  const auto after = machine_cpu();
+  const double busy = after.busy - before.busy, other = after.other - before.other;
+  figure("upload (b) mean", mb_per_s(kTotal * static_cast<std::uint64_t>(uploads), total), "MB/s");
+  figure("machine CPU per upload (all processes)", busy / uploads, "CPU-s", 2);
+  figure("cores busy during the uploads", busy + other > 0 ? 100 * busy / (busy + other) : 0, "%", 1);
+}
+
 }  // namespace
 
 int main() {
@@ -148,6 +175,12 @@ int main() {
     if (auto ready = init_crypto(); !ready) die(ready.error().describe());
     figure("load average (1 min) at start", load_average(), "", 2);
     const auto plain = make_plaintext();
+    if (const char* alone = std::getenv("CUSTOS_BENCH_UPLOADS"); alone != nullptr) {
+      const int uploads = std::atoi(alone);
+      if (uploads <= 0 || uploads > 1000) die("CUSTOS_BENCH_UPLOADS must be a number from 1 to 1000");
+      uploads_alone(plain, uploads);
+      return 0;
+    }
 
     double ceiling = 1e9, with_hash = 1e9;
     for (int i = 0; i < 3; ++i) ceiling = std::min(ceiling, raw_secretstream_seconds(plain, false));
