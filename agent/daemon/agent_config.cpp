@@ -57,6 +57,7 @@ Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool op
     else if (k == "heartbeat_seconds") read = number(config.heartbeat_seconds, 0, 3600);
     else if (k == "policy_file") read = path(config.policy_file);
     else if (k == "worker") read = path(config.worker);
+    else if (k == "print_timeout_seconds") read = number(config.print_timeout_seconds, 1, 86400);
     else if (k == "policy_key" || k == "department") {
       const auto value = node.value<std::string>();
       if (!value || value->empty()) read = bad(node, k, "must be a non-empty string");

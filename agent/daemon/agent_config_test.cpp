@@ -24,6 +24,7 @@ TEST(AgentConfig, DefaultsWhenTheDefaultFileIsMissing) {
   EXPECT_EQ(config->sysfs_root, "/sys");
   EXPECT_TRUE(config->device_control);
   EXPECT_EQ(config->outbox_max_bytes, std::int64_t{256} << 20);
+  EXPECT_EQ(config->print_timeout_seconds, 120);
   auto required = load_agent_config(dir.path() / "absent.toml", false);
   ASSERT_FALSE(required);
   EXPECT_EQ(required.error().code, ErrorCode::not_found);
@@ -41,6 +42,7 @@ device_control = false
 uevents = false
 outbox_max_bytes = 2097152
 heartbeat_seconds = 5
+print_timeout_seconds = 30
 log_level = "debug"
 policy_file = "/etc/custos/claims.bundle"
 policy_key = "/etc/custos/policy.pub"
@@ -58,6 +60,7 @@ department = "claims"
   EXPECT_FALSE(config->uevents);
   EXPECT_EQ(config->outbox_max_bytes, 2097152);
   EXPECT_EQ(config->heartbeat_seconds, 5);
+  EXPECT_EQ(config->print_timeout_seconds, 30);
   EXPECT_EQ(config->log_level, "debug");
   EXPECT_EQ(config->policy_file, "/etc/custos/claims.bundle");
   EXPECT_EQ(config->policy_key, "/etc/custos/policy.pub");
@@ -75,6 +78,7 @@ TEST(AgentConfig, RefusalsAreInvalidArgumentAndNameTheLine) {
   for (const auto& c : {Case{"state_dri = \"/x\"\n", "agent.toml:1:"},
                         Case{"\ndevice_control = \"yes\"\n", "agent.toml:2:"},
                         Case{"outbox_max_bytes = 10\n", "agent.toml:1:"},
+                        Case{"print_timeout_seconds = 0\n", "agent.toml:1:"},
                         Case{"log_level = \"loud\"\n", "agent.toml:1:"},
                         Case{"socket = \"\"\n", "agent.toml:1:"},
                         Case{"department = 3\n", "agent.toml:1:"},

@@ -189,7 +189,7 @@ int run_daemon(const AgentConfig& config, std::string_view agent_version) {
   ViewServiceOptions view_options;
   view_options.worker = config.worker;
   ViewService views(state, **outbox, view_options);
-  PrintRunner prints(state, config.worker, **outbox);
+  PrintRunner prints(state, config.worker, **outbox, std::chrono::seconds(config.print_timeout_seconds));
   const StatusSources sources{.state = state,
                               .policy = keeper,
                               .link = link.get(),

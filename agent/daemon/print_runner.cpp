@@ -137,6 +137,14 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
   if (!printed) return fail(abort(printed.error()));
   const auto job_id = static_cast<int>(number_at(*printed, "job_id"));
   const auto page_count = static_cast<int>(number_at(*printed, "pages"));
+  if (const auto why = text_at(*printed, "unconfirmed"); !why.empty()) {
+    // Out of time, and CUPS would not cancel it: it may yet print, so it
+    // counts as printed.
+    spdlog::warn("print request {}: CUPS job {} outlived its time and could not be cancelled ({}); counted as printed",
+                  request, job_id, why);
+    events_.record("print.unconfirmed", Severity::warning,
+                   {{"request", request}, {"printer", queue}, {"job", job_id}, {"reason", why}});
+  }
 
   // 5. Printed: the approval is used.
   const json::value complete_body(json::object{{"job_id", job_id}, {"pages", page_count}});

@@ -1,5 +1,6 @@
 #include <cups/cups.h>
 
+#include <optional>
 #include <thread>
 
 #include "custos/print/printer.hpp"
@@ -93,23 +94,13 @@ class CupsPrinter final : public Printer {
 
   Result<void> wait(std::string_view queue, int job, std::chrono::milliseconds limit) override {
     use_server();
-    const std::string name(queue);
     const auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
-      cups_job_t* jobs = nullptr;
-      const int count = cupsGetJobs2(CUPS_HTTP_DEFAULT, &jobs, name.c_str(), 0, CUPS_WHICHJOBS_ALL);
-      if (count < 0) return fail(cups_failure("following the print job"));
-      ipp_jstate_t state = IPP_JSTATE_PENDING;
-      bool found = false;
-      for (int i = 0; i < count; ++i) {
-        if (jobs[i].id == job) {
-          state = jobs[i].state;
-          found = true;
-        }
-      }
-      cupsFreeJobs(count, jobs);
-      if (found && state == IPP_JSTATE_COMPLETED) return ok();
-      if (found && (state == IPP_JSTATE_ABORTED || state == IPP_JSTATE_CANCELED)) {
+      auto found = state_of(queue, job);
+      if (!found) return fail(found.error());
+      const auto state = found->value_or(IPP_JSTATE_PENDING);
+      if (found->has_value() && state == IPP_JSTATE_COMPLETED) return ok();
+      if (found->has_value() && (state == IPP_JSTATE_ABORTED || state == IPP_JSTATE_CANCELED)) {
         return fail(ErrorCode::io, "CUPS job " + std::to_string(job) + " was " +
                                        (state == IPP_JSTATE_ABORTED ? "aborted" : "canceled"));
       }
@@ -121,7 +112,45 @@ class CupsPrinter final : public Printer {
     }
   }
 
+  Result<bool> cancel(std::string_view queue, int job, std::chrono::milliseconds limit) override {
+    use_server();
+    const std::string name(queue);
+    // Refused for a job that has already ended; its state says how.
+    (void)cupsCancelJob2(CUPS_HTTP_DEFAULT, name.c_str(), job, 0);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      auto found = state_of(queue, job);
+      if (!found) return fail(found.error());
+      // Not listed: ended and forgotten (PreserveJobHistory No), printed or not.
+      if (!found->has_value()) {
+        return fail(ErrorCode::unavailable, "CUPS no longer lists job " + std::to_string(job) +
+                                                "; it may have printed (keep PreserveJobHistory on)");
+      }
+      if (**found == IPP_JSTATE_COMPLETED) return true;
+      if (**found == IPP_JSTATE_CANCELED || **found == IPP_JSTATE_ABORTED) return false;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return fail(ErrorCode::unavailable, "CUPS job " + std::to_string(job) + " was not cancelled in " +
+                                                std::to_string(limit.count() / 1000) + " s; see lpstat -o");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+
  private:
+  // The job's state, or nothing when the scheduler does not list it.
+  Result<std::optional<ipp_jstate_t>> state_of(std::string_view queue, int job) const {
+    const std::string name(queue);
+    cups_job_t* jobs = nullptr;
+    const int count = cupsGetJobs2(CUPS_HTTP_DEFAULT, &jobs, name.c_str(), 0, CUPS_WHICHJOBS_ALL);
+    if (count < 0) return fail(cups_failure("following the print job"));
+    std::optional<ipp_jstate_t> state;
+    for (int i = 0; i < count; ++i) {
+      if (jobs[i].id == job) state = jobs[i].state;
+    }
+    cupsFreeJobs(count, jobs);
+    return state;
+  }
+
   // libcups keeps the server per thread.
   void use_server() const {
     if (!server_.empty()) cupsSetServer(server_.c_str());

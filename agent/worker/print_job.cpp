@@ -2,7 +2,10 @@
 //
 // print: {"job": "print", "printer": wanted, "timeout_ms"} → {"queue"} —
 // then, once the vault has started the run, {"content_type", "filename",
-// "copies", "title", "stamp": {…}} with the content → {"job_id", "pages"}.
+// "copies", "title", "stamp": {…}} with the content → {"job_id", "pages"}
+// (and "unconfirmed": why, for a job that outlived "timeout_ms" and that
+// CUPS would not cancel). A job that outlived it and was cancelled is the
+// error timeout: nothing printed.
 // The agent closing the channel instead means: nothing to print.
 // preview: {"job": "preview", "content_type", "filename", "workstation"}
 // with the content → {"pages"} with the stamped blank pages as bytes.
@@ -18,6 +21,9 @@ namespace custos::agent::worker {
 namespace {
 
 namespace json = boost::json;
+
+// How long CUPS may take to end a job the worker cancels.
+constexpr std::chrono::milliseconds kCancelLimit{10'000};
 
 Result<void> read_content(int channel, const FrameHead& frame, WipedBytes& into) {
   if (frame.size > print::kMaxPrintBytes) return fail(ErrorCode::too_large, "the document is too large to print");
@@ -66,8 +72,21 @@ Result<json::object> print_pages(int channel, const FrameHead* go, print::Printe
   job.pdf = stamped.bytes;
   auto job_id = printer.submit(job);
   if (!job_id) return fail(job_id.error());
-  CUSTOS_TRY_VOID(printer.wait(queue, *job_id, timeout));
-  return json::object{{"job_id", *job_id}, {"pages", facts->pages}};
+  const json::object printed{{"job_id", *job_id}, {"pages", facts->pages}};
+  auto waited = printer.wait(queue, *job_id, timeout);
+  if (waited || waited.error().code != ErrorCode::timeout) {
+    if (!waited) return fail(waited.error());
+    return printed;
+  }
+  // Left in the queue, the job would print later while the approval is
+  // handed back: it is cancelled. One that printed meanwhile has printed;
+  // one that CUPS will not let go of may still print, and counts as printed
+  // ("unconfirmed"), so that no paper leaves without its approval used up.
+  auto cancelled = printer.cancel(queue, *job_id, kCancelLimit);
+  if (cancelled && !*cancelled) return fail(waited.error());
+  auto counted = printed;
+  if (!cancelled) counted["unconfirmed"] = cancelled.error().message;
+  return counted;
 }
 
 }  // namespace

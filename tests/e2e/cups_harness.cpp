@@ -93,6 +93,22 @@ CupsServer::CupsServer() {
   }
 }
 
+bool CupsServer::hold_new_jobs(bool hold) {
+  const std::map<std::string, std::string> env{{"CUPS_SERVER", socket_.string()}};
+  return run_command({"/usr/sbin/lpadmin", "-p", "capture", "-o",
+                      std::string("job-hold-until-default=") + (hold ? "indefinite" : "no-hold")},
+                     env)
+             .exit_code == 0;
+}
+
+std::size_t CupsServer::unfinished_jobs() const {
+  const std::map<std::string, std::string> env{{"CUPS_SERVER", socket_.string()}};
+  const auto listed = run_command({"/usr/bin/lpstat", "-o"}, env);  // one line per job not yet ended
+  std::size_t count = 0;
+  for (const char c : listed.out) count += c == '\n' ? 1 : 0;
+  return count;
+}
+
 void CupsServer::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -21,6 +22,11 @@ class CupsServer {
   const std::filesystem::path& capture_dir() const { return capture_; }
   // Stops the scheduler (for "CUPS down" tests).
   void stop();
+  // Whether the queue holds new jobs instead of printing them (for a
+  // printer that never gets to a job); true when lpadmin agreed.
+  bool hold_new_jobs(bool hold);
+  // Jobs the scheduler still holds, queued or printing (lpstat -o).
+  std::size_t unfinished_jobs() const;
   bool running() const { return pid_ > 0; }
 
  private:

@@ -7,7 +7,8 @@
 // a second run, a run after the period, a run through the agent of another
 // department's workstation (the approval stays and prints afterwards on the
 // right one); a corrupt PDF and CUPS down print nothing and leave the
-// approval unused, and so does a worker that crashes mid-job. A preview of a vault document is the stamp over blank
+// approval unused, and so does a worker that crashes mid-job, and a job the
+// queue holds past the agent's print timeout is cancelled. A preview of a vault document is the stamp over blank
 // pages (same count and sizes, none of the text), refused without a grant
 // and for a level the policy forbids to print.
 #include <gtest/gtest.h>
@@ -318,6 +319,25 @@ TEST_F(PrintE2e, AWorkerThatCrashesMidJobPrintsNothingAndKeepsTheApproval) {
   EXPECT_EQ(captured_jobs(), 0u);
   EXPECT_EQ(code_of(run(request)), "ok") << "the approval prints on a working worker";
   EXPECT_EQ(captured_jobs(), 1u);
+}
+
+// A printer that never gets to the job (the queue holds it): once the
+// agent's print_timeout_seconds have passed, the agent cancels the CUPS job
+// and hands the approval back. Left in the queue, the job would print when
+// the queue moves again, with the approval unused.
+TEST_F(PrintE2e, AJobThatOutlivesItsTimeIsCancelledAndTheApprovalStays) {
+  const auto impatient = start_agent("ws-impatient", "claims", "0f1e2d3c4b5a69780f1e2d3c4b5a6978",
+                                     "print_timeout_seconds = 2\n");
+  ASSERT_FALSE(impatient.empty());
+  const auto request = ask(upload("held.pdf", print::testing::sample_pdf(1)));
+  approve(request);
+  ASSERT_TRUE(cups.hold_new_jobs(true));
+  EXPECT_EQ(code_of(run(request, "clerk", impatient)), "timeout");
+  EXPECT_EQ(state_of(request), "approved") << "nothing printed: the approval is not consumed";
+  EXPECT_EQ(cups.unfinished_jobs(), 0u) << "the held job was cancelled, not left to print later";
+  ASSERT_TRUE(cups.hold_new_jobs(false));
+  EXPECT_EQ(code_of(run(request)), "ok") << "the approval prints once the queue moves";
+  EXPECT_EQ(captured_jobs(), 1u) << "the cancelled job did not print before it";
 }
 
 // The vault refuses a run on another department's workstation before

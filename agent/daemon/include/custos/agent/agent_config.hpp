@@ -50,6 +50,9 @@ struct AgentConfig {
   // The program that renders views and prints (agent_worker.hpp). Empty:
   // custos-agent-worker in the folder of the running custos-agent.
   std::filesystem::path worker{};
+  // How long a print job may take in CUPS before it is cancelled (and the
+  // approval handed back, unless it printed meanwhile).
+  std::int64_t print_timeout_seconds = 120;
   // Offline mode (offline_policy.hpp): a signed policy bundle file enforced
   // without enrollment or vault. Empty: online. When set, policy_key (the
   // key text "ed25519:…" or a file holding it) and department are required.

@@ -40,6 +40,12 @@ class Printer {
   virtual Result<int> submit(const PrintJob& job) = 0;
   // Waits until the job is completed (ok) or ended otherwise (io).
   virtual Result<void> wait(std::string_view queue, int job, std::chrono::milliseconds limit) = 0;
+  // Cancels the job and waits up to `limit` for CUPS to end it: whether it
+  // had printed (completed) before the cancel took; false once it is
+  // cancelled or aborted. A job CUPS still holds after `limit`, one it no
+  // longer lists, or a scheduler that cannot be reached is an error: it may
+  // yet print, or have printed.
+  virtual Result<bool> cancel(std::string_view queue, int job, std::chrono::milliseconds limit) = 0;
 };
 
 // CUPS at `server` (a host, host:port or a socket path); empty: libcups's
