@@ -134,6 +134,22 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
   // Laying out and stamping, then CUPS for at most the job's timeout.
   (*worker)->answer_within(job_timeout_ + std::chrono::seconds(120));
   auto printed = (*worker)->receive();
+  if (printed && printed->contains("submitted")) {
+    // CUPS has the job; the worker waits for it to print.
+    const auto submitted = static_cast<int>(number_at(*printed, "submitted"));
+    const auto pages = number_at(*printed, "pages");
+    printed = (*worker)->receive();
+    if (!printed) {
+      // Whatever went wrong (the worker lost, the job out of time or ended
+      // by CUPS), the job must not be left to print with the approval
+      // handed back.
+      auto settled = settle(queue, submitted);
+      if (settled && !*settled) return fail(abort(printed.error()));
+      json::object counted{{"job_id", submitted}, {"pages", pages}};
+      if (!settled) counted["unconfirmed"] = printed.error().message + "; " + settled.error().message;
+      printed = std::move(counted);
+    }
+  }
   if (!printed) return fail(abort(printed.error()));
   const auto job_id = static_cast<int>(number_at(*printed, "job_id"));
   const auto page_count = static_cast<int>(number_at(*printed, "pages"));
@@ -158,6 +174,20 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
                   {"pages", page_count}, {"copies", copies}});
   if (!completed) return fail(completed.error());
   return PrintOutcome{request, queue, job_id, page_count, copies, text_at(*started, "code")};
+}
+
+Result<bool> PrintRunner::settle(const std::string& queue, int job) {
+  auto worker = Worker::start(worker_program(worker_));
+  if (!worker) return fail(worker.error());
+  CUSTOS_TRY_VOID((*worker)->send(json::object{{"job", "cancel"}, {"queue", queue}, {"job_id", job}}));
+  (*worker)->answer_within(std::chrono::seconds(60));
+  auto answer = (*worker)->receive();
+  if (!answer) return fail(answer.error());
+  const auto* printed = answer->if_contains("printed");
+  if (printed == nullptr || !printed->is_bool()) {
+    return fail(ErrorCode::corrupt, "the agent's worker did not say whether CUPS job " + std::to_string(job) + " printed");
+  }
+  return printed->as_bool();
 }
 
 Result<PreviewOutcome> PrintRunner::preview(std::int64_t document, const Secret& session, uid_t uid) {

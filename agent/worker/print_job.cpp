@@ -2,10 +2,14 @@
 //
 // print: {"job": "print", "printer": wanted, "timeout_ms"} → {"queue"} —
 // then, once the vault has started the run, {"content_type", "filename",
-// "copies", "title", "stamp": {…}} with the content → {"job_id", "pages"}
-// (and "unconfirmed": why, for a job that outlived "timeout_ms" and that
-// CUPS would not cancel). A job that outlived it and was cancelled is the
-// error timeout: nothing printed.
+// "copies", "title", "stamp": {…}} with the content → {"submitted": id,
+// "pages"} as soon as CUPS has the job, then {"job_id", "pages"} once it
+// has printed (and "unconfirmed": why, for a job that outlived "timeout_ms"
+// and that CUPS would not cancel). A job that outlived it and was cancelled
+// is the error timeout: nothing printed.
+// cancel: {"job": "cancel", "queue", "job_id"} → {"printed": whether it had
+// printed before the cancel took} (for a run whose worker was lost after
+// "submitted").
 // The agent closing the channel instead means: nothing to print.
 // preview: {"job": "preview", "content_type", "filename", "workstation"}
 // with the content → {"pages"} with the stamped blank pages as bytes.
@@ -72,6 +76,11 @@ Result<json::object> print_pages(int channel, const FrameHead* go, print::Printe
   job.pdf = stamped.bytes;
   auto job_id = printer.submit(job);
   if (!job_id) return fail(job_id.error());
+  // From here a lost worker leaves a job in CUPS: the agent must know which.
+  if (!write_frame(channel, json::object{{"submitted", *job_id}, {"pages", facts->pages}})) {
+    (void)printer.cancel(queue, *job_id, kCancelLimit);
+    return fail(ErrorCode::unavailable, "the agent went away while printing; the job was cancelled");
+  }
   const json::object printed{{"job_id", *job_id}, {"pages", facts->pages}};
   auto waited = printer.wait(queue, *job_id, timeout);
   if (waited || waited.error().code != ErrorCode::timeout) {
@@ -101,6 +110,13 @@ int print_job(int channel, const FrameHead& job) {
   if (!go) return 0;  // the vault did not start the run: nothing to print
   return finish(channel, print_pages(channel, &*go, *printer, *queue,
                                      std::chrono::milliseconds(number_of(job.meta, "timeout_ms"))));
+}
+
+int cancel_job(int channel, const FrameHead& job) {
+  auto printer = print::make_cups_printer("");
+  auto printed = printer->cancel(text_of(job.meta, "queue"), static_cast<int>(number_of(job.meta, "job_id")), kCancelLimit);
+  if (!printed) return answer_error(channel, printed.error());
+  return write_frame(channel, json::object{{"printed", *printed}}) ? 0 : 1;
 }
 
 int preview_job(int channel, const FrameHead& job) {

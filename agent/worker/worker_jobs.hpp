@@ -9,6 +9,7 @@ namespace custos::agent::worker {
 
 int view_job(int channel, const FrameHead& job);
 int print_job(int channel, const FrameHead& job);
+int cancel_job(int channel, const FrameHead& job);
 int preview_job(int channel, const FrameHead& job);
 
 // The frame's text field `key`, or "".

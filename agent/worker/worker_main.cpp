@@ -52,6 +52,7 @@ int main() {
   const auto kind = custos::agent::worker::text_of(job->meta, "job");
   if (kind == "view") return custos::agent::worker::view_job(kChannel, *job);
   if (kind == "print") return custos::agent::worker::print_job(kChannel, *job);
+  if (kind == "cancel") return custos::agent::worker::cancel_job(kChannel, *job);
   if (kind == "preview") return custos::agent::worker::preview_job(kChannel, *job);
   return custos::agent::worker::answer_error(
       kChannel, custos::Error{custos::ErrorCode::invalid_argument, "the worker has no job \"" + kind + "\""});

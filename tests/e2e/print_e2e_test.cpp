@@ -8,7 +8,8 @@
 // department's workstation (the approval stays and prints afterwards on the
 // right one); a corrupt PDF and CUPS down print nothing and leave the
 // approval unused, and so does a worker that crashes mid-job, and a job the
-// queue holds past the agent's print timeout is cancelled. A preview of a vault document is the stamp over blank
+// queue holds past the agent's print timeout is cancelled, as is the job
+// of a worker lost while CUPS holds it. A preview of a vault document is the stamp over blank
 // pages (same count and sizes, none of the text), refused without a grant
 // and for a level the policy forbids to print.
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -338,6 +340,37 @@ TEST_F(PrintE2e, AJobThatOutlivesItsTimeIsCancelledAndTheApprovalStays) {
   ASSERT_TRUE(cups.hold_new_jobs(false));
   EXPECT_EQ(code_of(run(request)), "ok") << "the approval prints once the queue moves";
   EXPECT_EQ(captured_jobs(), 1u) << "the cancelled job did not print before it";
+}
+
+// The worker is lost while CUPS holds its job (killed once the queue lists
+// it): the agent has a new worker cancel the job before it hands the
+// approval back, so the job cannot print later with the approval unused.
+TEST_F(PrintE2e, AWorkerLostWhileCupsHoldsItsJobLeavesNoJobBehind) {
+  const auto request = ask(upload("lost.pdf", print::testing::sample_pdf(1)));
+  approve(request);
+  ASSERT_TRUE(cups.hold_new_jobs(true));
+  const pid_t agent = agents.front();
+  std::thread killer([&] {
+    for (int i = 0; i < 800 && cups.unfinished_jobs() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream stat(entry.path() / "stat");
+      std::string pid, name, state;
+      pid_t parent = 0;
+      if (stat >> pid >> name >> state >> parent && parent == agent && name == "(custos-agent-wo)") {
+        ::kill(static_cast<pid_t>(std::stol(pid)), SIGKILL);
+      }
+    }
+  });
+  const auto answer = run(request);
+  killer.join();
+  EXPECT_EQ(code_of(answer), "internal");
+  EXPECT_EQ(state_of(request), "approved") << "nothing printed: the approval is not consumed";
+  EXPECT_EQ(cups.unfinished_jobs(), 0u) << "the lost worker's job was cancelled, not left to print later";
+  ASSERT_TRUE(cups.hold_new_jobs(false));
+  EXPECT_EQ(code_of(run(request)), "ok");
+  EXPECT_EQ(captured_jobs(), 1u);
 }
 
 // The vault refuses a run on another department's workstation before

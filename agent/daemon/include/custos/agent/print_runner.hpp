@@ -78,6 +78,10 @@ class PrintRunner {
 
  private:
   std::string answer_preview(std::int64_t document, const Secret& token, const Peer& peer);
+  // A run that failed after CUPS had its job `job` (the worker lost, or out
+  // of time): a new worker cancels the job; whether it had printed first.
+  // An error: nobody can say, and it may yet print.
+  Result<bool> settle(const std::string& queue, int job);
 
   const AgentState& state_;
   std::filesystem::path worker_;
