@@ -142,25 +142,24 @@ Result<PrintOutcome> PrintRunner::run(std::int64_t request, std::string_view wan
     if (!printed) {
       // Whatever went wrong (the worker lost, the job out of time or ended
       // by CUPS), the job must not be left to print with the approval
-      // handed back.
+      // handed back: it is cancelled first. One that printed before the
+      // cancel took has printed; one nobody can say of may yet print, and
+      // counts as printed, so that no paper is out without its approval
+      // used up.
       auto settled = settle(queue, submitted);
       if (settled && !*settled) return fail(abort(printed.error()));
-      json::object counted{{"job_id", submitted}, {"pages", pages}};
-      if (!settled) counted["unconfirmed"] = printed.error().message + "; " + settled.error().message;
-      printed = std::move(counted);
+      if (!settled) {
+        const auto why = printed.error().message + "; " + settled.error().message;
+        spdlog::warn("print request {}: CUPS job {} may print ({}); counted as printed", request, submitted, why);
+        events_.record("print.unconfirmed", Severity::warning,
+                       {{"request", request}, {"printer", queue}, {"job", submitted}, {"reason", why}});
+      }
+      printed = json::object{{"job_id", submitted}, {"pages", pages}};
     }
   }
   if (!printed) return fail(abort(printed.error()));
   const auto job_id = static_cast<int>(number_at(*printed, "job_id"));
   const auto page_count = static_cast<int>(number_at(*printed, "pages"));
-  if (const auto why = text_at(*printed, "unconfirmed"); !why.empty()) {
-    // Out of time, and CUPS would not cancel it: it may yet print, so it
-    // counts as printed.
-    spdlog::warn("print request {}: CUPS job {} outlived its time and could not be cancelled ({}); counted as printed",
-                  request, job_id, why);
-    events_.record("print.unconfirmed", Severity::warning,
-                   {{"request", request}, {"printer", queue}, {"job", job_id}, {"reason", why}});
-  }
 
   // 5. Printed: the approval is used.
   const json::value complete_body(json::object{{"job_id", job_id}, {"pages", page_count}});

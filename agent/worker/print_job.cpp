@@ -4,12 +4,10 @@
 // then, once the vault has started the run, {"content_type", "filename",
 // "copies", "title", "stamp": {…}} with the content → {"submitted": id,
 // "pages"} as soon as CUPS has the job, then {"job_id", "pages"} once it
-// has printed (and "unconfirmed": why, for a job that outlived "timeout_ms"
-// and that CUPS would not cancel). A job that outlived it and was cancelled
-// is the error timeout: nothing printed.
+// has printed, or the error (timeout after "timeout_ms").
 // cancel: {"job": "cancel", "queue", "job_id"} → {"printed": whether it had
-// printed before the cancel took} (for a run whose worker was lost after
-// "submitted").
+// printed before the cancel took}: the agent's next step when a run fails
+// after "submitted", so that no job is left to print later.
 // The agent closing the channel instead means: nothing to print.
 // preview: {"job": "preview", "content_type", "filename", "workstation"}
 // with the content → {"pages"} with the stamped blank pages as bytes.
@@ -81,21 +79,8 @@ Result<json::object> print_pages(int channel, const FrameHead* go, print::Printe
     (void)printer.cancel(queue, *job_id, kCancelLimit);
     return fail(ErrorCode::unavailable, "the agent went away while printing; the job was cancelled");
   }
-  const json::object printed{{"job_id", *job_id}, {"pages", facts->pages}};
-  auto waited = printer.wait(queue, *job_id, timeout);
-  if (waited || waited.error().code != ErrorCode::timeout) {
-    if (!waited) return fail(waited.error());
-    return printed;
-  }
-  // Left in the queue, the job would print later while the approval is
-  // handed back: it is cancelled. One that printed meanwhile has printed;
-  // one that CUPS will not let go of may still print, and counts as printed
-  // ("unconfirmed"), so that no paper leaves without its approval used up.
-  auto cancelled = printer.cancel(queue, *job_id, kCancelLimit);
-  if (cancelled && !*cancelled) return fail(waited.error());
-  auto counted = printed;
-  if (!cancelled) counted["unconfirmed"] = cancelled.error().message;
-  return counted;
+  CUSTOS_TRY_VOID(printer.wait(queue, *job_id, timeout));
+  return json::object{{"job_id", *job_id}, {"pages", facts->pages}};
 }
 
 }  // namespace
