@@ -7,13 +7,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "testing_support.hpp"
 
 namespace custos::agent {
 namespace {
@@ -23,23 +23,15 @@ namespace fs = std::filesystem;
 // A folder of its own with one executable shell script in it.
 class Script {
  public:
-  explicit Script(const std::string& body) {
-    std::string pattern = (fs::temp_directory_path() / "custos-worker-test-XXXXXX").string();
-    const char* made = ::mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr);
-    folder_ = pattern;
-    path_ = folder_ / "worker";
+  explicit Script(const std::string& body) : path_(folder_.path() / "worker") {
     std::ofstream(path_) << "#!/bin/sh\n" << body << "\n";
     fs::permissions(path_, fs::perms::owner_all);
-  }
-  ~Script() {
-    std::error_code ignored;
-    fs::remove_all(folder_, ignored);
   }
   const fs::path& path() const { return path_; }
 
  private:
-  fs::path folder_, path_;
+  testing::TempDir folder_;
+  fs::path path_;
 };
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
