@@ -25,6 +25,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -149,23 +150,38 @@ double https_upload_seconds(vault::VaultClient& lead, const std::vector<std::uin
   return seconds;
 }
 
-// CUSTOS_BENCH_UPLOADS=N: (b) alone, each of N uploads and their mean.
-void uploads_alone(const std::vector<std::uint8_t>& plain, int uploads) {
+// `count` uploads (b) to a fresh vault as a project lead, logged in once:
+// each one's seconds, and the machine's CPU time spent meanwhile.
+struct HttpsRuns {
+  std::vector<double> seconds;
+  MachineCpu cpu;
+};
+HttpsRuns https_uploads(const std::vector<std::uint8_t>& plain, int count) {
   VaultServer server("upload");
   server.add_user("lead1", VaultServer::kAdminDepartment, "project_lead", "bench-lead-password-1");
-  auto lead = server.client("lead1", "bench-lead-password-1");
-  double total = 0;
+  auto lead = server.client("lead1", "bench-lead-password-1");  // each upload opens its own connection
+  HttpsRuns runs;
   const auto before = machine_cpu();
-  for (int i = 0; i < uploads; ++i) {
-    const double seconds = https_upload_seconds(lead, plain, i);
-    total += seconds;
-    figure("upload (b) " + std::to_string(i + 1), mb_per_s(kTotal, seconds), "MB/s");
-  }
+  for (int i = 0; i < count; ++i) runs.seconds.push_back(https_upload_seconds(lead, plain, i));
   const auto after = machine_cpu();
-  const double busy = after.busy - before.busy, other = after.other - before.other;
+  runs.cpu = MachineCpu{after.busy - before.busy, after.other - before.other};
+  return runs;
+}
+
+// CUSTOS_BENCH_UPLOADS=N: (b) alone, each of N uploads, their mean and the
+// machine's CPU use meanwhile.
+void uploads_alone(const std::vector<std::uint8_t>& plain, int uploads) {
+  const auto runs = https_uploads(plain, uploads);
+  double total = 0;
+  for (std::size_t i = 0; i < runs.seconds.size(); ++i) {
+    total += runs.seconds[i];
+    figure("upload (b) " + std::to_string(i + 1), mb_per_s(kTotal, runs.seconds[i]), "MB/s");
+  }
+  const auto& cpu = runs.cpu;
   figure("upload (b) mean", mb_per_s(kTotal * static_cast<std::uint64_t>(uploads), total), "MB/s");
-  figure("machine CPU per upload (all processes)", busy / uploads, "CPU-s", 2);
-  figure("cores busy during the uploads", busy + other > 0 ? 100 * busy / (busy + other) : 0, "%", 1);
+  figure("machine CPU per upload (all processes)", cpu.busy / uploads, "CPU-s", 2);
+  figure("cores busy during the uploads", cpu.busy + cpu.other > 0 ? 100 * cpu.busy / (cpu.busy + cpu.other) : 0,
+         "%", 1);
 }
 
 }  // namespace
@@ -201,13 +217,8 @@ int main() {
     figure("upload (a) DocumentService into SQLite + ciphertext file, 256 MiB", mb_per_s(kTotal, service), "MB/s");
     figure("upload (a) / ceiling", mb_per_s(kTotal, service) / ceiling_mb, "", 2);
 
-    double https = 1e9;
-    {
-      VaultServer server("upload");
-      server.add_user("lead1", VaultServer::kAdminDepartment, "project_lead", "bench-lead-password-1");
-      auto lead = server.client("lead1", "bench-lead-password-1");  // one login; each upload opens its own connection
-      for (int i = 0; i < kRuns; ++i) https = std::min(https, https_upload_seconds(lead, plain, i));
-    }
+    const auto runs = https_uploads(plain, kRuns);
+    const double https = *std::min_element(runs.seconds.begin(), runs.seconds.end());
     figure("upload (b) end to end over HTTPS (VaultClient -> custos-vault), 256 MiB", mb_per_s(kTotal, https), "MB/s");
     figure("upload (b) / ceiling", mb_per_s(kTotal, https) / ceiling_mb, "", 2);
     return 0;

@@ -98,9 +98,9 @@ class CupsPrinter final : public Printer {
     for (;;) {
       auto found = state_of(queue, job);
       if (!found) return fail(found.error());
-      const auto state = found->value_or(IPP_JSTATE_PENDING);
-      if (found->has_value() && state == IPP_JSTATE_COMPLETED) return ok();
-      if (found->has_value() && (state == IPP_JSTATE_ABORTED || state == IPP_JSTATE_CANCELED)) {
+      const auto state = found->value_or(IPP_JSTATE_PENDING);  // not listed yet: still to come
+      if (state == IPP_JSTATE_COMPLETED) return ok();
+      if (state == IPP_JSTATE_ABORTED || state == IPP_JSTATE_CANCELED) {
         return fail(ErrorCode::io, "CUPS job " + std::to_string(job) + " was " +
                                        (state == IPP_JSTATE_ABORTED ? "aborted" : "canceled"));
       }
