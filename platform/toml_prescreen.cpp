@@ -70,16 +70,33 @@ bool string_may_open_after(char previous) {
          previous == '.';
 }
 
+// A value that begins with a sign or a digit (a number or a date) is read
+// ahead by toml++ to its terminator, up to 127 characters, each character
+// classified on the way: '[', '{', '=' and '.' do not end it, so a quote
+// after them opens no string either (found by fuzzing: -{"§).
+bool starts_number_run(char c, char previous) {
+  const bool sign_or_digit = c == '+' || c == '-' || (c >= '0' && c <= '9');
+  return sign_or_digit && (any_space(previous) || previous == '=' || previous == '[' || previous == '{' || previous == ',');
+}
+
+bool ends_number_run(char c) { return any_space(c) || c == ']' || c == '}' || c == ',' || c == '#'; }
+
 }  // namespace
 
 std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept {
   Scanner s(text);
   if (s.at("\xEF\xBB\xBF")) s.advance(3);  // a byte-order mark is allowed and skipped
   char previous = '\n';
+  bool in_number_run = false;
   while (!s.done()) {
     if (s.non_ascii()) return TomlHazard{s.line(), s.column(), false};
+    if (in_number_run) {
+      in_number_run = !ends_number_run(s.peek());
+    } else {
+      in_number_run = starts_number_run(s.peek(), previous);
+    }
     const bool at_quote = s.peek() == '"' || s.peek() == '\'';
-    if (at_quote && !string_may_open_after(previous)) {
+    if (at_quote && (in_number_run || !string_may_open_after(previous))) {
       previous = s.peek();  // part of a bare token: what follows is scanned as such
       s.advance();
       continue;

@@ -21,6 +21,11 @@ TEST(TomlPrescreen, NonAsciiInsideStringsAndCommentsIsFine) {
       "a = {b=\"\xC3\xA9\"}\n",                  // inline table
       "a=\"\xC3\xA9\"\n",                        // no spaces around '='
       "a = \"x\" # \"\xC3\xA9\n",                 // quotes in a comment after a string
+      "a = [1, \"\xC3\xA9\"]\n",                  // a string after a number in an array
+      "a = {b = -1, c = \"\xC3\xA9\"}\n",          // ... and in an inline table
+      "a = [1,\"\xC3\xA9\"]\n",                    // ',' ends the number
+      "a = 1 # \"\xC3\xA9\n",                      // so does '#'
+      "d = 1979-05-27 \"\xC3\xA9\"\n",             // a date's space before a string
   };
   for (const auto text : fine) EXPECT_FALSE(find_toml_hazard(text).has_value()) << text;
 }
@@ -44,6 +49,13 @@ TEST(TomlPrescreen, FindsTheHazardsAtTheirPosition) {
       {"s =-\"\xC2\xA7\"\"\"\n", 1, 6, false},
       {"s = 1'\xC3\xA9'\n", 1, 7, false},
       {"s = \"a\"\"\xC3\xA9\"\n", 1, 9, false},
+      // Nor after '{', '[', '=' or '.' inside a number or date: toml++ reads
+      // those to their terminator too (found by fuzzing: -{{"§).
+      {"s =-{{\"\xC2\xA7\n", 1, 8, false},
+      {"s = [-[\"\xC2\xA7\"]]\n", 1, 9, false},
+      {"s = 1.=\"\xC2\xA7\"\n", 1, 9, false},
+      {"s = 1979-05-27 0{\"\xC2\xA7\"\n", 1, 19, false},
+      {"s = [1,+{'\xC2\xA7'}]\n", 1, 11, false},
   };
   for (const Case& c : cases) {
     const auto hazard = find_toml_hazard(c.text);
