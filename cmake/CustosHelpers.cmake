@@ -24,8 +24,10 @@ target_compile_options(custos_options INTERFACE
 target_link_options(custos_options INTERFACE -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
 
 if(CUSTOS_FUZZ)
+  # fuzzer-no-link on every library, not just on the targets: libFuzzer is
+  # guided by the coverage of the parsers themselves, not only of the harness.
   target_compile_options(custos_options INTERFACE -stdlib=libc++ -fsanitize=address,undefined
-    -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-unused-command-line-argument)
+    -fsanitize=fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-unused-command-line-argument)
   target_link_options(custos_options INTERFACE -stdlib=libc++ -fsanitize=address,undefined)
   execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=libclang_rt.fuzzer-x86_64.a
     OUTPUT_VARIABLE CUSTOS_LIBFUZZER_RUNTIME OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -92,7 +94,6 @@ function(custos_fuzz_target)
   if(CUSTOS_FUZZ)
     add_executable(${ARG_NAME} ${ARG_SOURCES})
     target_include_directories(${ARG_NAME} PRIVATE ${ARG_INCLUDES})
-    target_compile_options(${ARG_NAME} PRIVATE -fsanitize=fuzzer-no-link)
     # libFuzzer's runtime is built against libstdc++ while our code uses
     # libc++ in this build: link that runtime and libstdc++ explicitly.
     target_link_libraries(${ARG_NAME} PRIVATE custos_options ${ARG_DEPS}

@@ -11,8 +11,11 @@ while IFS=: read -r target corpus; do
   work="$build/fuzz/work-$target"
   rm -rf "$work" && mkdir -p "$work"
   cp -r "$corpus"/. "$work"/ 2>/dev/null || true
+  # A dictionary of the format's tokens, where there is one, beside the corpus folder.
+  dict=()
+  [ -f "${corpus%/corpus/*}/$target.dict" ] && dict=(-dict="${corpus%/corpus/*}/$target.dict")
   echo "fuzzing $target for ${seconds}s"
-  if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
        -artifact_prefix="$build/fuzz/$target-" -print_final_stats=1 "$work" \
        >"$build/fuzz/$target.log" 2>&1; then
     echo "FAILED: $target found a crash; see $build/fuzz/$target.log"
