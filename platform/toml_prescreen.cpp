@@ -90,11 +90,7 @@ std::optional<TomlHazard> find_toml_hazard(std::string_view text) noexcept {
   bool in_number_run = false;
   while (!s.done()) {
     if (s.non_ascii()) return TomlHazard{s.line(), s.column(), false};
-    if (in_number_run) {
-      in_number_run = !ends_number_run(s.peek());
-    } else {
-      in_number_run = starts_number_run(s.peek(), previous);
-    }
+    in_number_run = in_number_run ? !ends_number_run(s.peek()) : starts_number_run(s.peek(), previous);
     const bool at_quote = s.peek() == '"' || s.peek() == '\'';
     if (at_quote && (in_number_run || !string_may_open_after(previous))) {
       previous = s.peek();  // part of a bare token: what follows is scanned as such

@@ -12,8 +12,9 @@ while IFS=: read -r target corpus; do
   rm -rf "$work" && mkdir -p "$work"
   cp -r "$corpus"/. "$work"/ 2>/dev/null || true
   # A dictionary of the format's tokens, where there is one, beside the corpus folder.
+  dict_file="${corpus%/corpus/*}/$target.dict"
   dict=()
-  [ -f "${corpus%/corpus/*}/$target.dict" ] && dict=(-dict="${corpus%/corpus/*}/$target.dict")
+  [ -f "$dict_file" ] && dict=(-dict="$dict_file")
   echo "fuzzing $target for ${seconds}s"
   if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
        -artifact_prefix="$build/fuzz/$target-" -print_final_stats=1 "$work" \
