@@ -34,10 +34,18 @@ fi
 fingerprint=$("$bin/custos-vault" fingerprint --data-dir "$data")
 
 pids=()
+# Ctrl-C reaches only this script: the vault and the agent run in process
+# groups of their own (job control), and stop_all stops the agent first,
+# while the vault can still take its agent.stopping event; then the vault
+# (pids[0]).
+set -m
 stop_all() {
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
 }
 trap stop_all EXIT INT TERM
 

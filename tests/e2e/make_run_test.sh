@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make run` for real (installer/dev-run.sh over the built programs): the
 # vault serves, a local agent is enrolled in 'claims' and runs beside it,
-# reaches the vault and shows in `custos agent list`; Ctrl-C (SIGINT) stops
-# both; a second run starts the same agent again instead of enrolling anew.
+# reaches the vault and shows in `custos agent list`; Ctrl-C (SIGINT to the
+# whole job, as a terminal sends it) stops both, the agent first, so that its
+# agent.stopping event reaches the vault (the agent's outbox is empty after);
+# a second run starts the same agent again instead of enrolling anew.
 #
 #   make_run_test.sh BUILD_DIR      (ctest: make_run_test)
 set -euo pipefail
@@ -13,7 +15,7 @@ work=$(mktemp -d)
 runner=""
 fail() { echo "make_run_test: FAIL: $*" >&2; [ -f "$work/run.out" ] && tail -n 30 "$work/run.out" >&2; exit 1; }
 cleanup() {
-  [ -n "$runner" ] && kill -INT "$runner" 2>/dev/null || true
+  [ -n "$runner" ] && kill -INT -- "-$runner" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -22,7 +24,8 @@ port=$((20000 + RANDOM % 30000))
 export CUSTOS_VAR="$work/var" CUSTOS_LISTEN="127.0.0.1:$port" CUSTOS_AGENT_SOCKET="$work/agent.sock"
 
 start() {
-  # A job of its own (set -m) so that SIGINT reaches it as Ctrl-C would.
+  # A job of its own (set -m): a process group, to which SIGINT goes as a
+  # terminal sends Ctrl-C.
   set -m
   "$top/installer/dev-run.sh" "$build" >"$work/run.out" 2>&1 &
   runner=$!
@@ -35,13 +38,16 @@ start() {
   fail "make run printed no banner in 30 s"
 }
 stop() {
-  kill -INT "$runner"
+  kill -INT -- "-$runner"
   for _ in $(seq 1 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$runner" 2>/dev/null && fail "make run still running 10 s after Ctrl-C"
   runner=""
   local left
   left=$(grep -l -s -F "$work/var" /proc/[0-9]*/cmdline || true)
   [ -z "$left" ] || fail "a vault or agent outlived make run: $left"
+  local waiting
+  waiting=$(sqlite3 "$CUSTOS_VAR/agent/state/outbox.db" "SELECT count(*) FROM events")
+  [ "$waiting" = 0 ] || fail "$waiting event(s) left in the agent's outbox: agent.stopping did not reach the vault"
   return 0
 }
 agent_status() {
