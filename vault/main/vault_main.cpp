@@ -16,11 +16,8 @@
 #include <thread>
 
 #include "custos/platform/files.hpp"
-#include "custos/vault/api.hpp"
-#include "custos/vault/batching_audit_sink.hpp"
-#include "custos/vault/blob_store.hpp"
 #include "custos/vault/http_server.hpp"
-#include "custos/vault/sqlite_store.hpp"
+#include "custos/vault/open_vault.hpp"
 #include "custos/vault/tls_identity.hpp"
 #include "custos/vault/vault_config.hpp"
 #include "custos/vault/vault_backup.hpp"
@@ -147,45 +144,18 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   if (!log_level.empty()) config->log_level = log_level;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
 
-  if (!std::filesystem::exists(paths.store())) {
-    return report(Error{ErrorCode::not_found, "no vault in " + data_dir.string() + "; run 'custos-vault init' first"});
-  }
-  auto keys = load_vault_keys(paths);
-  if (!keys) return report(keys.error());
-  auto store = open_sqlite_store(paths.store(), false);
-  if (!store) return report(store.error());
-  // A vault made before blobs existed gets the folder here.
-  auto blobs = open_posix_blob_store(paths.blobs());
-  if (!blobs) return report(blobs.error());
-
-  Metrics metrics;
-  BatchingAuditSink audit(**store, metrics);
-  AuthService auth(**store, audit, config->auth);
-  DirectoryService directory(**store, audit, auth);
-  DocumentService documents(**store, **blobs, audit, keys->vault_key, config->documents);
-  GrantService grants(**store, audit, config->grants);
-  PolicyService policies(**store, audit, keys->signing);
-  const IdentifierHasher identifiers(std::move(keys->identifier_key));
-  DestructionService destruction(**store, **blobs, audit, identifiers);
-  auto log = LogService::open(**store, audit, keys->signing, identifiers, config->audit_log);
-  if (!log) return report(log.error());
-  // A head over whatever the log holds now, before the first request.
-  if (auto first = (*log)->sign_head(now_seconds()); !first) return report(first.error());
-  RegisterService registers(**store, audit);
-  RecordsService records(**store, audit, keys->vault_key, identifiers, config->records);
-  AgentService agents(**store, audit, config->agents);
-  PrintService prints(**store, audit, keys->signing);
-  const Origin startup{"startup", "local", now_seconds(), ""};
-  if (auto swept = documents.sweep_incomplete_uploads(startup); !swept) {
-    return report(swept.error());
-  } else if (swept->uploads > 0 || swept->blobs > 0) {
+  auto vault = OpenVault::open(paths, *config);
+  if (!vault) return report(vault.error());
+  if (const auto& swept = (*vault)->swept(); swept.uploads > 0 || swept.blobs > 0) {
     spdlog::warn("removed {} upload(s) left unfinished by the last run and shredded {} ciphertext file(s) "
                  "without an active document",
-                 swept->uploads, swept->blobs);
+                 swept.uploads, swept.blobs);
   }
-  Api api(VaultServices{**store, audit, auth, directory, documents, grants, policies, destruction, **log, registers,
-                        records, agents, prints});
-  HttpServer server(api, metrics, config->server, config->limits, config->documents.max_upload_bytes);
+  auto& log = (*vault)->log();
+  auto& records = (*vault)->records();
+  auto& agents = (*vault)->agents();
+  HttpServer server((*vault)->api(), (*vault)->metrics(), config->server, config->limits,
+                    config->documents.max_upload_bytes);
   if (auto loaded = server.load_tls(config->resolve(config->tls_certificate), config->resolve(config->tls_private_key));
       !loaded) {
     return report(loaded.error());
@@ -203,7 +173,7 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   auto fingerprint = certificate_fingerprint(config->resolve(config->tls_certificate));
   spdlog::info("custos-vault serving {} on port {} (certificate {})", data_dir.string(), *port,
                fingerprint ? *fingerprint : std::string("unknown"));
-  std::jthread signer([&log](std::stop_token stop) { (*log)->run(stop); });
+  std::jthread signer([&log](std::stop_token stop) { log.run(stop); });
   std::jthread screening([&records, every = config->screen_every_seconds](std::stop_token stop) {
     run_screening(records, std::chrono::seconds(every), stop);
   });

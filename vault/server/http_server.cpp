@@ -22,6 +22,7 @@
 
 #include "custos/platform/random.hpp"
 #include "custos/platform/tls_direct_socket.hpp"
+#include "custos/vault/request_head.hpp"
 
 namespace custos::vault {
 namespace asio = boost::asio;
@@ -142,15 +143,6 @@ Result<void> read_body_blocking(Stream& stream, beast::flat_buffer& buffer, Uplo
     length -= got;
   }
   return ok();
-}
-
-std::string request_id_from(std::string_view given) {
-  if (!given.empty() && given.size() <= 64) {
-    bool fine = true;
-    for (const char c : given) fine = fine && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
-    if (fine) return std::string(given);
-  }
-  return random_id();
 }
 
 }  // namespace
@@ -352,30 +344,13 @@ asio::awaitable<bool> HttpServer::Impl::serve_one(Stream& stream, beast::flat_bu
   }
   auto& header = head.get();
   ApiRequest request;
-  request.method = std::string(header.method_string());
-  const std::string_view target(header.target().data(), header.target().size());
-  const auto question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  request.request_id = request_id_from(header["X-Request-Id"]);
   request.source = source;
-  request.content_type = std::string(header[http::field::content_type]);
   const auto version = header.version();
   const bool keep_alive = header.keep_alive();
-  if (question != std::string_view::npos) {
-    auto query = parse_query(target.substr(question + 1));
-    if (!query) {
-      ApiResponse response = Api::error_response(query.error(), request.request_id);
-      co_await write(stream, std::move(response), version, false, request.request_id, started);
-      co_return false;
-    }
-    request.query = std::move(*query);
-  }
-  const auto authorization = header[http::field::authorization];
-  if (authorization.starts_with("Bearer ")) {
-    request.bearer = Secret::from_string(std::string_view(authorization.data() + 7, authorization.size() - 7));
-  }
-  if (const auto agent = header["X-Custos-Agent"]; !agent.empty()) {
-    request.agent_credential = Secret::from_string(std::string_view(agent.data(), agent.size()));
+  if (auto read = read_request_head(header, request); !read) {
+    ApiResponse response = Api::error_response(read.error(), request.request_id);
+    co_await write(stream, std::move(response), version, false, request.request_id, started);
+    co_return false;
   }
 
   // Every branch but the download leaves its answer here; it is written once,
