@@ -82,7 +82,7 @@ AppendFigures durable_appends(int threads, double seconds) {
     options.head_every = std::chrono::milliseconds(1000);
     auto log = LogService::open(**store, sink, key, hasher, options);
     if (!log) std::abort();
-    std::jthread signer([&log](std::stop_token stop) { (*log)->run(stop); });
+    std::jthread signer([&log](std::stop_token stop) { (*log)->run([&stop] { return stop.stop_requested(); }); });
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> done{0};
     const auto start = Clock::now();

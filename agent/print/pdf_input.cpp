@@ -2,6 +2,7 @@
 
 #include <qpdf/qpdf-c.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>

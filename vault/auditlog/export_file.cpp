@@ -178,8 +178,8 @@ bool ExportFileVerifier::add_lines(std::span<const std::string> lines, unsigned 
   };
   const std::size_t helpers_wanted = std::clamp<std::size_t>(threads, 1, 16) - 1;
   std::vector<Bytes> buffers(helpers_wanted);
-  // std::thread, joined below on every path (libc++ 16, of the fuzzing
-  // build, has no std::jthread).
+  // std::thread, joined below on every path (libc++ of the fuzzing build
+  // keeps std::jthread behind -fexperimental-library).
   std::vector<std::thread> helpers;
   for (std::size_t h = 0; h < helpers_wanted && h + 1 < chunks; ++h) {
     helpers.emplace_back([&, h] {

@@ -173,7 +173,7 @@ int run_serve(const std::filesystem::path& data_dir, std::filesystem::path confi
   auto fingerprint = certificate_fingerprint(config->resolve(config->tls_certificate));
   spdlog::info("custos-vault serving {} on port {} (certificate {})", data_dir.string(), *port,
                fingerprint ? *fingerprint : std::string("unknown"));
-  std::jthread signer([&log](std::stop_token stop) { log.run(stop); });
+  std::jthread signer([&log](std::stop_token stop) { log.run([&stop] { return stop.stop_requested(); }); });
   std::jthread screening([&records, every = config->screen_every_seconds](std::stop_token stop) {
     run_screening(records, std::chrono::seconds(every), stop);
   });

@@ -1,13 +1,9 @@
 #include "custos/records/id_number.hpp"
 
 #include <cstring>
-#include <type_traits>
 #include <utility>
 
 namespace custos::records {
-
-static_assert(std::has_unique_object_representations_v<IdNumber>,
-              "IdNumber must have no padding (see reserved_ in id_number.hpp)");
 
 namespace {
 

@@ -92,9 +92,9 @@ bool LogService::head_due() const {
   return std::chrono::steady_clock::now() - last_signed_at_ >= options_.head_every;
 }
 
-void LogService::run(std::stop_token stop) {
+void LogService::run(const std::function<bool()>& stopping) {
   const auto tick = std::min<std::chrono::milliseconds>(options_.head_every, std::chrono::milliseconds(50));
-  while (!stop.stop_requested()) {
+  while (!stopping()) {
     std::this_thread::sleep_for(tick);
     // A failure is already in the log's own state (nothing signed); the
     // next tick tries again, and metrics and the operator's log show it.

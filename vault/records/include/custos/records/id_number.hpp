@@ -56,11 +56,6 @@ class IdNumber {
   std::array<char, 18> chars_{};
   Date birth_{};
   bool legacy_ = false;
-  // Fills what would be tail padding. libc++ 16's std::expected keeps its
-  // has-value flag in the value's tail padding ([[no_unique_address]]), and
-  // copying the value would overwrite that flag; with no padding there is
-  // nothing to overwrite. id_number.cpp asserts the layout.
-  [[maybe_unused]] std::uint8_t reserved_ = 0;
 };
 
 // The MOD 11-2 check character ('0'–'9' or 'X') for the first 17 digits.

@@ -20,9 +20,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,9 @@ class LogService {
   Result<std::optional<merkle::SignedTreeHead>> sign_head(UnixSeconds now);
   // True when the log grew and enough entries or time have passed.
   bool head_due() const;
-  // The signer: signs whenever a head is due, until `stop`; then signs a last one.
-  void run(std::stop_token stop);
+  // The signer: signs whenever a head is due, until `stopping()` is true
+  // (asked every tick); then signs a last one.
+  void run(const std::function<bool()>& stopping);
 
   // --- auditor reads
   Result<merkle::SignedTreeHead> latest_head(const Principal& by, const Origin& origin);
