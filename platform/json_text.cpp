@@ -67,6 +67,35 @@ bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at) noexcept {
   return true;
 }
 
+bool is_printable_text(std::string_view text) noexcept {
+  if (!is_valid_utf8(text)) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return false;
+    // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F) return false;
+  }
+  return true;
+}
+
+std::string to_printable_text(std::string_view text) {
+  const std::string valid = to_valid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const auto c = static_cast<unsigned char>(valid[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += "\xEF\xBF\xBD";
+    } else if (c == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) <= 0x9F) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out += valid[i];
+    }
+  }
+  return out;
+}
+
 std::string to_valid_utf8(std::string_view text) {
   std::size_t bad = 0;
   if (is_valid_utf8(text, &bad)) return std::string(text);

@@ -19,6 +19,27 @@ TEST(JsonText, InvalidUtf8NeverReachesTheOutput) {
   EXPECT_TRUE(is_valid_utf8(out));
 }
 
+TEST(JsonText, PrintableTextIsUtf8WithoutControlCharacters) {
+  for (const char* fine : {"", "保单清单 2026-11", "a.txt", "Ünïcödé ✓ 🔒", "\xC2\xA0nbsp"}) {
+    EXPECT_TRUE(is_printable_text(fine)) << fine;
+  }
+  // C0 (a terminal's escape, a newline), DEL, C1 (U+009B, CSI), bad UTF-8.
+  for (const char* bad : {"a\x1b[2Jb", "line\nbreak", "tab\there", "del\x7f", "\xC2\x9B" "2J", "\xC2\x80",
+                          "cut\xE4\xBF", "\xFF"}) {
+    EXPECT_FALSE(is_printable_text(bad)) << bad;
+  }
+  EXPECT_FALSE(is_printable_text(std::string_view("nul\0inside", 11)));
+}
+
+TEST(JsonText, ToPrintableTextReplacesBadBytesAndControls) {
+  EXPECT_EQ(to_printable_text("保单.pdf"), "保单.pdf");
+  EXPECT_EQ(to_printable_text("\xB1\xA3\xB5\xA5.pdf"), "\uFFFD\uFFFD\uFFFD\uFFFD.pdf") << "GBK 保单";
+  EXPECT_EQ(to_printable_text("a\x1b[2J\nb\xC2\x9B"), "a\uFFFD[2J\uFFFDb\uFFFD");
+  for (const char* any : {"\xFF\xFE", "\xC2", "x\x7f\xE4\xBF", "\xC2\x80\xC2\xA0"}) {
+    EXPECT_TRUE(is_printable_text(to_printable_text(any))) << any;
+  }
+}
+
 TEST(JsonText, ToValidUtf8ReplacesOnlyBadBytes) {
   EXPECT_EQ(to_valid_utf8("投保人 ok"), "投保人 ok");
   EXPECT_EQ(to_valid_utf8(std::string_view("a\xC0\x80z", 4)), "a\xEF\xBF\xBD\xEF\xBF\xBDz");

@@ -1,5 +1,7 @@
 #include "custos/platform/url.hpp"
 
+#include "custos/platform/json_text.hpp"
+
 namespace custos {
 namespace {
 
@@ -41,6 +43,9 @@ Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
     auto key = url_decode(pair.substr(0, eq), true);
     auto value = url_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!key || !value) return fail(ErrorCode::invalid_argument, "the query string has bad percent-encoding");
+    if (!is_valid_utf8(*key) || !is_valid_utf8(*value)) {
+      return fail(ErrorCode::invalid_argument, "the query string is not UTF-8 once decoded");
+    }
     if (!key->empty()) out[*key] = *value;
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);

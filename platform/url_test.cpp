@@ -26,6 +26,17 @@ TEST(Url, ParsesQueries) {
   EXPECT_EQ(parse_query("a=%zz").error().code, ErrorCode::invalid_argument);
 }
 
+TEST(Url, QueriesMustBeUtf8OnceDecoded) {
+  // A title cut inside a character, a lone continuation byte, an overlong
+  // '/', in a value or in a key: each refused, as JSON refuses them.
+  for (const char* bad : {"title=%E4%BF", "title=%80", "title=%C0%AF", "%FF=1", "a=1&b=%E4%BF%9D%E5x"}) {
+    auto q = parse_query(bad);
+    ASSERT_FALSE(q) << bad;
+    EXPECT_EQ(q.error().code, ErrorCode::invalid_argument) << bad;
+  }
+  EXPECT_TRUE(parse_query("title=%E4%BF%9D%E5%8D%95&x=%F0%9F%94%92"));
+}
+
 TEST(Url, EncodeRoundTrips) {
   const std::string text = "保单 清单/2026?&=+%";
   EXPECT_EQ(url_encode("a-b_c.d~"), "a-b_c.d~");

@@ -6,6 +6,7 @@
 
 #include "cli_context.hpp"
 #include "commands.hpp"
+#include "custos/platform/json_text.hpp"
 #include "custos/platform/timestamp.hpp"
 
 namespace custos::cli {
@@ -60,7 +61,8 @@ void add_document_commands(CLI::App& app, Action& action) {
       auto client = logged_in_client();
       if (!client) return report(client.error(), "upload");
       std::string target = "/api/v1/documents?title=" + vault::url_encode(a.title) + "&level=" +
-                           vault::url_encode(a.level) + "&filename=" + vault::url_encode(a.file.filename().string());
+                           vault::url_encode(a.level) + "&filename=" +
+                           vault::url_encode(to_printable_text(a.file.filename().string()));
       if (!a.department.empty()) target += "&department=" + vault::url_encode(a.department);
       auto result = client->upload(target, a.file, a.content_type.empty() ? guess_content_type(a.file) : a.content_type);
       if (!result) return report(result.error(), "upload");

@@ -6,6 +6,7 @@
 
 #include "cli_context.hpp"
 #include "commands.hpp"
+#include "custos/platform/json_text.hpp"
 #include "custos/platform/url.hpp"
 #include "custos/report/csv_writer.hpp"
 #include "custos/report/xlsx_writer.hpp"
@@ -115,7 +116,7 @@ int run_import(const RecordsArgs& a) {
   auto client = logged_in_client();
   if (!client) return report(client.error(), "records import");
   const std::string target = "/api/v1/records/imports?template=" + url_encode(a.template_name) +
-                             "&level=" + url_encode(a.level) + "&filename=" + url_encode(a.file.filename().string());
+                             "&level=" + url_encode(a.level) + "&filename=" + url_encode(to_printable_text(a.file.filename().string()));
   auto answer = client->upload(target, a.file, "text/csv; charset=utf-8");
   if (!answer) return report(answer.error(), "records import");
   const auto& import = answer->as_object().at("import");

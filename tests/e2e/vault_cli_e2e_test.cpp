@@ -82,6 +82,35 @@ TEST_F(VaultCliTest, InitServeUploadGrantListRevokeRefuse) {
   EXPECT_NE(refused.err.find("no live grant"), std::string::npos) << "one line saying why";
 }
 
+// Names are text for people and terminals. A file named in a legacy
+// encoding (GBK, from a Windows share) still uploads, its name kept with
+// U+FFFD for the bytes that are not UTF-8; a title carrying a terminal
+// escape is bad input.
+TEST_F(VaultCliTest, FileNamesAndTitlesAreText) {
+  ASSERT_EQ(login("admin-t", "admin", VaultProcess::kAdminPassword).exit_code, 0);
+  ASSERT_EQ(as("admin-t", {"dept", "add", "texts"}).exit_code, 0);
+  ASSERT_EQ(as("admin-t", {"user", "add", "lead-t", "--department", "texts", "--role", "project_lead", "--password"},
+               {{"CUSTOS_NEW_PASSWORD", "lead-t-password-1"}})
+                .exit_code,
+            0);
+  ASSERT_EQ(login("lead-t", "lead-t", "lead-t-password-1").exit_code, 0);
+  const auto gbk = vault->dir() / "\xB1\xA3\xB5\xA5.csv";  // 保单 in GBK
+  {
+    std::ofstream out(gbk);
+    out << "policy_no\nP-1\n";
+  }
+  auto upload = as("lead-t", {"doc", "upload", gbk.string(), "--title", "保单", "--level", "secret"});
+  ASSERT_EQ(upload.exit_code, 0) << upload.err;
+  auto shown = as("lead-t", {"doc", "list", "--format", "json"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const auto documents = boost::json::parse(shown.out).at("documents").as_array();
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0].at("filename").as_string(), "\uFFFD\uFFFD\uFFFD\uFFFD.csv");
+
+  EXPECT_EQ(as("lead-t", {"doc", "upload", gbk.string(), "--title", "a\x1b[2Jb", "--level", "secret"}).exit_code, 2);
+  EXPECT_EQ(as("lead-t", {"doc", "upload", gbk.string(), "--title", "\xB1\xA3", "--level", "secret"}).exit_code, 2);
+}
+
 TEST_F(VaultCliTest, ExitCodesForUsageAndRefusal) {
   EXPECT_EQ(as("nobody", {"doc", "list"}).exit_code, 1) << "not logged in";
   EXPECT_EQ(as("nobody", {"doc", "frobnicate"}).exit_code, 2);

@@ -5,6 +5,7 @@
 
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/hash.hpp"
+#include "custos/platform/json_text.hpp"
 
 namespace custos::vault {
 namespace {
@@ -38,11 +39,7 @@ bool well_formed(const Secret& secret, std::string_view prefix) {
 std::string target_of(const Agent& agent) { return "agent:" + agent.name; }
 
 bool printable(std::string_view text, std::size_t max) {
-  if (text.empty() || text.size() > max) return false;
-  for (const char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
-  }
-  return is_valid_utf8(text);
+  return !text.empty() && text.size() <= max && is_printable_text(text);
 }
 
 }  // namespace

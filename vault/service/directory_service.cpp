@@ -1,5 +1,6 @@
 #include "custos/vault/directory_service.hpp"
 
+#include "custos/platform/json_text.hpp"
 #include "custos/platform/random.hpp"
 
 namespace custos::vault {
@@ -15,13 +16,9 @@ Result<void> validate_user_name(std::string_view name) {
 }
 
 Result<void> validate_department_name(std::string_view name) {
-  if (name.empty() || name.size() > 128) {
-    return fail(ErrorCode::invalid_argument, "a department name has 1 to 128 bytes");
-  }
-  for (const char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20) {
-      return fail(ErrorCode::invalid_argument, "a department name has no control characters");
-    }
+  if (name.empty() || name.size() > 128 || !is_printable_text(name)) {
+    return fail(ErrorCode::invalid_argument,
+                "a department name is 1 to 128 bytes of UTF-8 text without control characters");
   }
   return ok();
 }
@@ -61,6 +58,10 @@ Result<CreatedUser> DirectoryService::create_user(const Principal& by, NewUser u
   CUSTOS_TRY_VOID(validate_user_name(user.name));
   if (user.roles.empty()) return fail(ErrorCode::invalid_argument, "a user needs at least one role");
   if (user.display_name.empty()) user.display_name = user.name;
+  if (user.display_name.size() > 128 || !is_printable_text(user.display_name)) {
+    return fail(ErrorCode::invalid_argument,
+                "a display name is at most 128 bytes of UTF-8 text without control characters");
+  }
   CreatedUser created;
   if (!user.password) {
     created.generated_password = generate_password();

@@ -1,6 +1,7 @@
 #include "custos/vault/document_service.hpp"
 
 #include "custos/platform/aead.hpp"
+#include "custos/platform/json_text.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -39,8 +40,9 @@ DocumentService::DocumentService(Store& store, BlobStore& blobs, AuditSink& audi
 Result<std::unique_ptr<Upload>> DocumentService::begin_upload(const Principal& by, NewDocument meta,
                                                               const Origin& origin) {
   CUSTOS_TRY_VOID(require_role(by, Action::document_upload));
-  if (meta.title.empty() || meta.title.size() > 512) {
-    return fail(ErrorCode::invalid_argument, "a document needs a title of 1 to 512 bytes");
+  if (meta.title.empty() || meta.title.size() > 512 || !is_printable_text(meta.title)) {
+    return fail(ErrorCode::invalid_argument,
+                "a document needs a title of 1 to 512 bytes of UTF-8 text without control characters");
   }
   if (meta.level == Level::unknown) {
     return fail(ErrorCode::invalid_argument, "level must be secret, confidential or top_secret");
@@ -50,8 +52,10 @@ Result<std::unique_ptr<Upload>> DocumentService::begin_upload(const Principal& b
     return fail(ErrorCode::permission_denied, "a project lead uploads only to their own department (" +
                                                   by.user.department + ")");
   }
-  if (meta.filename.size() > 255 || meta.content_type.size() > 255) {
-    return fail(ErrorCode::invalid_argument, "file name and content type have at most 255 bytes");
+  if (meta.filename.size() > 255 || meta.content_type.size() > 255 || !is_printable_text(meta.filename) ||
+      !is_printable_text(meta.content_type)) {
+    return fail(ErrorCode::invalid_argument,
+                "file name and content type are at most 255 bytes of UTF-8 text without control characters");
   }
   // The row is staged (state `uploading`, invisible, no key) so the id that
   // the associated data binds exists before the first byte is encrypted.

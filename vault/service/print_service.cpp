@@ -1,6 +1,7 @@
 #include "custos/vault/print_service.hpp"
 
 #include "custos/auditlog/print_code.hpp"
+#include "custos/platform/json_text.hpp"
 #include "print_rule.hpp"
 
 namespace custos::vault {
@@ -102,7 +103,9 @@ Result<PrintRequest> PrintService::request(const Principal& by, const NewPrintRe
     return fail(ErrorCode::invalid_argument, "copies are 1 to " + std::to_string(kMaxPrintCopies));
   }
   CUSTOS_TRY_VOID(check_text("reason", asked.reason, kMaxPrintReasonBytes));
-  if (asked.printer.size() > 127) return fail(ErrorCode::invalid_argument, "a printer name is at most 127 bytes");
+  if (asked.printer.size() > 127 || !is_printable_text(asked.printer)) {
+    return fail(ErrorCode::invalid_argument, "a printer name is at most 127 bytes of text without control characters");
+  }
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<PrintRequest> {
     auto doc = active_document(tx, asked.document);
     if (!doc) return fail(doc.error());
@@ -214,7 +217,7 @@ Result<PrintRequest> PrintService::show(const Principal& by, Id id, const Origin
 Result<PrintStart> PrintService::start(const Principal& by, const Agent& agent, Id id, std::string_view printer,
                                        const Origin& origin) {
   CUSTOS_TRY_VOID(require_role(by, Action::print_start));
-  if (printer.empty() || printer.size() > 127) {
+  if (printer.empty() || printer.size() > 127 || !is_printable_text(printer)) {
     return fail(ErrorCode::invalid_argument, "name the printer queue (1 to 127 bytes)");
   }
   return transact(store_, TxMode::write, [&](Transaction& tx) -> Result<PrintStart> {

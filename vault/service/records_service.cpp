@@ -6,6 +6,7 @@
 #include "custos/platform/aead.hpp"
 #include "custos/platform/encoding.hpp"
 #include "custos/platform/hash.hpp"
+#include "custos/platform/json_text.hpp"
 #include "custos/records/checker.hpp"
 #include "custos/records/contact_validators.hpp"
 #include "custos/records/masking.hpp"
@@ -232,7 +233,10 @@ Result<ImportResult> RecordsService::import(const Principal& by, const ImportReq
   if (request.level == Level::unknown) {
     return fail(ErrorCode::invalid_argument, "level must be secret, confidential or top_secret");
   }
-  if (request.filename.size() > 255) return fail(ErrorCode::invalid_argument, "the file name has at most 255 bytes");
+  if (request.filename.size() > 255 || !is_printable_text(request.filename)) {
+    return fail(ErrorCode::invalid_argument,
+                "the file name is at most 255 bytes of UTF-8 text without control characters");
+  }
   const auto today = day_of(origin.now);
   const auto file_sha256 = hex_encode(sha256(request.csv));
   RecordSealer sealer(vault_key_, hasher_);

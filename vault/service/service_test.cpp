@@ -125,6 +125,29 @@ TEST_F(ServiceTest, UploadRules) {
             ErrorCode::invalid_argument);
   EXPECT_EQ(documents->begin_upload(lead, NewDocument{"", Level::secret, "", "", ""}, origin()).error().code,
             ErrorCode::invalid_argument);
+  // Title, file name and content type are text for people and terminals:
+  // UTF-8 without control characters.
+  for (const std::string bad : {"cut\xE4\xBF", "esc\x1b[2J", "two\nlines", "c1\xC2\x9B"}) {
+    EXPECT_EQ(documents->begin_upload(lead, NewDocument{bad, Level::secret, "", "", ""}, origin()).error().code,
+              ErrorCode::invalid_argument)
+        << "title " << bad;
+    EXPECT_EQ(documents->begin_upload(lead, NewDocument{"t", Level::secret, "", bad, ""}, origin()).error().code,
+              ErrorCode::invalid_argument)
+        << "filename " << bad;
+    EXPECT_EQ(documents->begin_upload(lead, NewDocument{"t", Level::secret, "", "", bad}, origin()).error().code,
+              ErrorCode::invalid_argument)
+        << "content type " << bad;
+  }
+}
+
+TEST_F(ServiceTest, NamesArePrintableText) {
+  for (const std::string bad : {"cut\xE4\xBF", "esc\x1b]0;x\x07", "two\nlines"}) {
+    EXPECT_EQ(directory->create_department(admin, bad, origin()).error().code, ErrorCode::invalid_argument) << bad;
+    NewUser u{"clerk9", bad, "claims", {Role::info_clerk}, Secret::from_string("clerk9-password-1")};
+    EXPECT_EQ(directory->create_user(admin, std::move(u), origin()).error().code, ErrorCode::invalid_argument)
+        << "display name " << bad;
+  }
+  EXPECT_TRUE(directory->create_department(admin, "理赔二部", origin()));
 }
 
 TEST_F(ServiceTest, LoginLockoutAfterFiveFailures) {

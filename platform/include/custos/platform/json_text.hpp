@@ -15,9 +15,18 @@ namespace custos {
 // bad byte in *bad_at when given.
 bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at = nullptr) noexcept;
 
+// True when `text` is fit to show people as one line: well-formed UTF-8 with
+// no control characters (U+0000–U+001F, U+007F, U+0080–U+009F), none of
+// which a name, title or file name needs and some of which a terminal obeys.
+bool is_printable_text(std::string_view text) noexcept;
+
 // `text` with every byte that is not part of a well-formed sequence replaced
 // by U+FFFD; valid text comes back unchanged.
 std::string to_valid_utf8(std::string_view text);
+
+// The same, and every control character replaced by U+FFFD too: what
+// is_printable_text() accepts (e.g. a file's name in a legacy encoding).
+std::string to_printable_text(std::string_view text);
 
 // Appends `text` as a JSON string, quotes included. The escapes are fixed,
 // so equal text always gives equal bytes: \" \\ \n \r \t \b \f, \u00xx

@@ -15,7 +15,8 @@ namespace custos {
 // Percent-decodes a component; '+' is a space in queries. A '%' not followed
 // by two hex digits is invalid_argument.
 Result<std::string> url_decode(std::string_view text, bool plus_is_space);
-// Splits "a=1&b=2" into decoded pairs (a later duplicate wins).
+// Splits "a=1&b=2" into decoded pairs (a later duplicate wins); every key and
+// value must be UTF-8 once decoded, as the API's JSON strings are.
 Result<std::map<std::string, std::string>> parse_query(std::string_view query);
 // Percent-encodes everything but RFC 3986's unreserved characters.
 std::string url_encode(std::string_view text);
