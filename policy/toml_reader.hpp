@@ -9,17 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#if defined(TOML_HEADER_ONLY) && TOML_HEADER_ONLY
-// The fuzzing build compiles toml++ from its headers with its debug
-// assertions on, and some of them fire on malformed input that the shipped
-// library (Debian's, built without them) reports as a parse error — e.g. a
-// table header "[&x]". Match what ships, so the fuzzer looks for our bugs.
-#define TOML_ASSERT(expr) static_assert(true)
-#endif
-#include <toml++/toml.h>
-
 #include "custos/policy/diagnostic.hpp"
 #include "custos/policy/model.hpp"
+#include "custos/toml/toml.hpp"
 
 namespace custos::policy::detail {
 

@@ -5,8 +5,6 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <toml++/toml.h>
-
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -15,6 +13,7 @@
 #include "custos/platform/error.hpp"
 #include "custos/platform/files.hpp"
 #include "custos/platform/toml_prescreen.hpp"
+#include "custos/toml/toml.hpp"
 
 namespace custos::toml_config {
 
