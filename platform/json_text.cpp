@@ -17,6 +17,15 @@ std::size_t sequence_length(unsigned char c) noexcept {
   return 1;
 }
 
+// The length of the control character at `i` of valid UTF-8 text: 1 for C0
+// and DEL, 2 for U+0080–U+009F (0xC2 0x80–0x9F); 0 when it is none.
+std::size_t control_at(std::string_view valid, std::size_t i) noexcept {
+  const auto c = static_cast<unsigned char>(valid[i]);
+  if (c < 0x20 || c == 0x7F) return 1;
+  if (c == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) <= 0x9F) return 2;
+  return 0;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at) noexcept {
@@ -70,10 +79,7 @@ bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at) noexcept {
 bool is_printable_text(std::string_view text) noexcept {
   if (!is_valid_utf8(text)) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) return false;
-    // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8.
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F) return false;
+    if (control_at(text, i) != 0) return false;
   }
   return true;
 }
@@ -83,12 +89,9 @@ std::string to_printable_text(std::string_view text) {
   std::string out;
   out.reserve(valid.size());
   for (std::size_t i = 0; i < valid.size(); ++i) {
-    const auto c = static_cast<unsigned char>(valid[i]);
-    if (c < 0x20 || c == 0x7F) {
-      out += "\xEF\xBF\xBD";
-    } else if (c == 0xC2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) <= 0x9F) {
-      out += "\xEF\xBF\xBD";
-      ++i;
+    if (const auto length = control_at(valid, i); length != 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      i += length - 1;
     } else {
       out += valid[i];
     }

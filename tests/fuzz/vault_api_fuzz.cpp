@@ -138,7 +138,7 @@ struct World {
       names[i] = std::string("fuzz-") + kRoles[i];
       tokens[i] = make_user(names[i], kRoles[i]);
     }
-    // One document to point at, granted to the clerk.
+    // One document to point at (id 1); granting it is left to the inputs.
     ApiRequest upload;
     upload.method = "POST";
     upload.path = "/api/v1/documents";
