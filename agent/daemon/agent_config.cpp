@@ -24,13 +24,13 @@ Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool op
   for (const auto& [key, node] : table) {
     const std::string_view k = key.str();
     const auto path = [&](std::filesystem::path& out) -> Result<void> {
-      const auto value = node.value<std::string>();
+      const auto value = node.value_exact<std::string>();
       if (!value || value->empty()) return bad(node, k, "must be a non-empty path");
       out = *value;
       return ok();
     };
     const auto number = [&](std::int64_t& out, std::int64_t low, std::int64_t high) -> Result<void> {
-      const auto value = node.value<std::int64_t>();
+      const auto value = node.value_exact<std::int64_t>();
       if (!value || *value < low || *value > high) {
         return bad(node, k, "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
       }
@@ -38,7 +38,7 @@ Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool op
       return ok();
     };
     const auto flag = [&](bool& out) -> Result<void> {
-      const auto value = node.value<bool>();
+      const auto value = node.value_exact<bool>();
       if (!value) return bad(node, k, "must be true or false");
       out = *value;
       return ok();
@@ -59,12 +59,12 @@ Result<AgentConfig> load_agent_config(const std::filesystem::path& file, bool op
     else if (k == "worker") read = path(config.worker);
     else if (k == "print_timeout_seconds") read = number(config.print_timeout_seconds, 1, 86400);
     else if (k == "policy_key" || k == "department") {
-      const auto value = node.value<std::string>();
+      const auto value = node.value_exact<std::string>();
       if (!value || value->empty()) read = bad(node, k, "must be a non-empty string");
       else (k == "policy_key" ? config.policy_key : config.department) = *value;
     } else if (k == "log_level") {
       static const std::set<std::string, std::less<>> levels = {"trace", "debug", "info", "warn", "error"};
-      const auto value = node.value<std::string>();
+      const auto value = node.value_exact<std::string>();
       if (!value || !levels.contains(*value)) read = bad(node, k, "must be trace, debug, info, warn or error");
       else config.log_level = *value;
     } else {

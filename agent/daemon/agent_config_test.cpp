@@ -78,6 +78,12 @@ TEST(AgentConfig, RefusalsAreInvalidArgumentAndNameTheLine) {
   for (const auto& c : {Case{"state_dri = \"/x\"\n", "agent.toml:1:"},
                         Case{"\ndevice_control = \"yes\"\n", "agent.toml:2:"},
                         Case{"outbox_max_bytes = 10\n", "agent.toml:1:"},
+                        // No conversions between TOML's types: toml++'s value<T>() would take these
+                        // (a 0 meant as "false" must not switch device control off by accident).
+                        Case{"device_control = 0\n", "agent.toml:1:"},
+                        Case{"uevents = 1\n", "agent.toml:1:"},
+                        Case{"heartbeat_seconds = 5.0\n", "agent.toml:1:"},
+                        Case{"print_timeout_seconds = true\n", "agent.toml:1:"},
                         Case{"print_timeout_seconds = 0\n", "agent.toml:1:"},
                         Case{"log_level = \"loud\"\n", "agent.toml:1:"},
                         Case{"socket = \"\"\n", "agent.toml:1:"},

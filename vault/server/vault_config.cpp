@@ -1,8 +1,11 @@
 #include "custos/vault/vault_config.hpp"
 
+#include "custos/records/date.hpp"
 #include "custos/toml/config_file.hpp"
 
 #include <set>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace custos::vault {
@@ -29,11 +32,19 @@ class Reader {
  public:
   Reader(const toml::table& table, const std::filesystem::path& file) : table_(table), file_(file) {}
 
+  // A refusal of the value at `path`: "FILE:LINE:COLUMN: <path><why>" (the
+  // file alone when the key is absent and its default is refused).
+  Error refuse(const char* path, std::string_view why) const {
+    const auto node = table_.at_path(path);
+    const std::string place = node ? where(file_, node.node()->source()) : file_.string();
+    return Error{ErrorCode::invalid_argument, place + ": " + path + std::string(why)};
+  }
+
   template <class T>
   Result<void> number(const char* path, T& out, std::int64_t low, std::int64_t high) {
     const auto node = table_.at_path(path);
     if (!node) return ok();
-    const auto value = node.value<std::int64_t>();
+    const auto value = node.value_exact<std::int64_t>();
     if (!value || *value < low || *value > high) {
       return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path +
                                                    " must be a whole number from " + std::to_string(low) + " to " +
@@ -46,7 +57,7 @@ class Reader {
   Result<void> text(const char* path, std::string& out) {
     const auto node = table_.at_path(path);
     if (!node) return ok();
-    const auto value = node.value<std::string>();
+    const auto value = node.value_exact<std::string>();
     if (!value) return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path + " must be a string");
     out = *value;
     return ok();
@@ -63,7 +74,7 @@ class Reader {
     }
     out.clear();
     for (const auto& item : *array) {
-      const auto value = item.value<std::string>();
+      const auto value = item.value_exact<std::string>();
       if (!value) {
         return fail(ErrorCode::invalid_argument, where(file_, item.source()) + ": " + path + " must hold strings only");
       }
@@ -75,7 +86,7 @@ class Reader {
   Result<void> boolean(const char* path, bool& out) {
     const auto node = table_.at_path(path);
     if (!node) return ok();
-    const auto value = node.value<bool>();
+    const auto value = node.value_exact<bool>();
     if (!value) return fail(ErrorCode::invalid_argument, where(file_, node.node()->source()) + ": " + path + " must be true or false");
     out = *value;
     return ok();
@@ -168,11 +179,15 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   CUSTOS_TRY_VOID(r.strings("records.holidays", holidays));
   CUSTOS_TRY_VOID(r.strings("records.extra_working_days", extra_days));
   if (!holidays.empty() || !extra_days.empty()) {
+    // Each date alone first, so a bad one is named with its key and line.
+    for (const auto& [name, days] : {std::pair{"records.holidays", &holidays}, {"records.extra_working_days", &extra_days}}) {
+      for (const auto& day : *days) {
+        if (auto date = records::parse_date(day); !date) return fail(r.refuse(name, ": " + date.error().message));
+      }
+    }
     std::vector<std::string_view> h(holidays.begin(), holidays.end()), x(extra_days.begin(), extra_days.end());
     auto calendar = records::WorkCalendar::from_strings(h, x);
-    if (!calendar) {
-      return fail(ErrorCode::invalid_argument, file.string() + ": [records] " + calendar.error().message);
-    }
+    if (!calendar) return fail(r.refuse("records.holidays", ": " + calendar.error().message));
     config.records.calendar = std::move(*calendar);
   }
   CUSTOS_TRY_VOID(r.number("agents.heartbeat_seconds", config.agents.heartbeat_seconds, 5, 3600));
@@ -180,11 +195,11 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   std::string offset = "+08:00";
   CUSTOS_TRY_VOID(r.text("records.utc_offset", offset));
   auto seconds = parse_utc_offset(offset);
-  if (!seconds) return fail(ErrorCode::invalid_argument, file.string() + ": records.utc_offset " + seconds.error().message);
+  if (!seconds) return fail(r.refuse("records.utc_offset", " " + seconds.error().message));
   config.records.utc_offset_seconds = *seconds;
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
   if (!levels.contains(config.log_level)) {
-    return fail(ErrorCode::invalid_argument, file.string() + ": log.level must be trace, debug, info, warn or error");
+    return fail(r.refuse("log.level", " must be trace, debug, info, warn or error"));
   }
   config.tls_certificate = cert;
   config.tls_private_key = key;
