@@ -1,5 +1,7 @@
 #include "custos/platform/url.hpp"
 
+#include <algorithm>
+
 #include "custos/platform/json_text.hpp"
 
 namespace custos {
@@ -51,6 +53,19 @@ Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
     query.remove_prefix(amp + 1);
   }
   return out;
+}
+
+Result<std::string> decode_path(std::string_view path) {
+  auto decoded = url_decode(path, false);
+  if (!decoded) return fail(ErrorCode::invalid_argument, "the request path has bad percent-encoding");
+  if (std::count(decoded->begin(), decoded->end(), '/') != std::count(path.begin(), path.end(), '/')) {
+    return fail(ErrorCode::invalid_argument, "the request path has an encoded '/' (%2F), which no name holds");
+  }
+  if (!is_printable_text(*decoded)) {
+    return fail(ErrorCode::invalid_argument,
+                "the request path is not UTF-8 text once decoded (percent-encode a name's UTF-8 bytes)");
+  }
+  return decoded;
 }
 
 std::string url_encode(std::string_view text) {

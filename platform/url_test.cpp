@@ -37,6 +37,21 @@ TEST(Url, QueriesMustBeUtf8OnceDecoded) {
   EXPECT_TRUE(parse_query("title=%E4%BF%9D%E5%8D%95&x=%F0%9F%94%92"));
 }
 
+TEST(Url, PathsAreDecodedToText) {
+  auto path = decode_path("/api/v1/policies/current/bundles/%E7%90%86%E8%B5%94");
+  ASSERT_TRUE(path) << path.error().describe();
+  EXPECT_EQ(*path, "/api/v1/policies/current/bundles/理赔");
+  EXPECT_EQ(*decode_path("/api/v1/users/a+b"), "/api/v1/users/a+b");  // '+' is a space only in queries
+  // Raw bytes that are no UTF-8, an encoded one, a control character, an
+  // encoded '/' and a cut escape: each refused.
+  for (const char* bad : {"/api/v1/agents/agent-\xff\xff", "/api/v1/agents/%FF", "/api/v1/users/a%0Ab",
+                          "/api/v1/users/a%1B[2J", "/api/v1/users/a%2Fb", "/api/v1/users/a%2f..", "/api/v1/users/%E5%BC"}) {
+    auto refused = decode_path(bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument) << bad;
+  }
+}
+
 TEST(Url, EncodeRoundTrips) {
   const std::string text = "保单 清单/2026?&=+%";
   EXPECT_EQ(url_encode("a-b_c.d~"), "a-b_c.d~");

@@ -185,6 +185,31 @@ TEST_F(BadInputTest, MalformedHttp) {
   expect_still_serving();
 }
 
+TEST_F(BadInputTest, PathsAreUtf8TextOnceDecoded) {
+  // Names in paths reach answers and the audit log: raw bytes that are no
+  // UTF-8, or an encoded control character, are a 400 whose body is JSON
+  // (refused with the head, before the session is looked at).
+  const auto token = token_of("lead");
+  for (const char* path : {"/api/v1/agents/agent-\xff\xfe", "/api/v1/users/a%1B%5B2J/disable"}) {
+    RawTls raw(vault->port());
+    raw.send(std::string("POST ") + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+             "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    const auto answer = raw.read_all(5);
+    EXPECT_EQ(RawTls::status_of(answer), 400) << answer;
+    const auto body = answer.substr(answer.find("\r\n\r\n") + 4);
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(body, ec);
+    ASSERT_FALSE(ec) << body;
+    EXPECT_EQ(parsed.at("error").at("code"), "invalid_argument");
+  }
+  // A percent-encoded path is decoded before routing: /api/v1/%77hoami is /api/v1/whoami.
+  RawTls raw(vault->port());
+  raw.send("GET /api/v1/%77hoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+           "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(RawTls::status_of(raw.read_all(5)), 200);
+  expect_still_serving();
+}
+
 TEST_F(BadInputTest, SilentClientsAreDropped) {
   RawTls no_handshake(vault->port(), false);
   RawTls no_request(vault->port(), true);

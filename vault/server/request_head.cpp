@@ -21,9 +21,11 @@ Result<void> read_request_head(const boost::beast::http::request_header<>& heade
   request.method = std::string(header.method_string());
   const std::string_view target(header.target().data(), header.target().size());
   const auto question = target.find('?');
-  request.path = std::string(target.substr(0, question));
   request.request_id = request_id_from(header["X-Request-Id"]);
   request.content_type = std::string(header[http::field::content_type]);
+  auto path = decode_path(target.substr(0, question));
+  if (!path) return std::unexpected(path.error());
+  request.path = std::move(*path);
   if (question != std::string_view::npos) {
     auto query = parse_query(target.substr(question + 1));
     if (!query) return std::unexpected(query.error());

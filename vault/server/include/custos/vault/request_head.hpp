@@ -20,9 +20,10 @@ namespace custos::vault {
 // a new random id otherwise.
 std::string request_id_from(std::string_view given);
 
-// Fills `request` from `header` (its `source` is left as it is).
-// invalid_argument when the query string is malformed; method, path and
-// request id are set even then, for the refusal's answer.
+// Fills `request` from `header` (its `source` is left as it is); the path
+// percent-decoded (decode_path in url.hpp). invalid_argument when the path
+// or the query string is malformed; method and request id are set even
+// then, for the refusal's answer.
 Result<void> read_request_head(const boost::beast::http::request_header<>& header, ApiRequest& request);
 
 }  // namespace custos::vault
