@@ -6,15 +6,19 @@
 //
 // The first byte picks who sends it: one of five signed-in users (IT engineer,
 // project lead, information clerk, department manager, auditor), an unknown
-// token, or whatever Authorization the head itself carries; the rest is the
-// request as it would arrive on the wire.
+// token, or whatever Authorization the head itself carries (its low three
+// bits); with bit 3 set the request also carries an enrolled workstation
+// agent's credential (X-Custos-Agent), unless the head has one of its own,
+// which reaches the agent's routes, content through an agent and print runs.
+// The rest is the request as it would arrive on the wire.
 // No input may crash; every answer must be a JSON object, and an error answer
 // must be {"error": {"code", "message", "request_id"}} with a status that is
 // not 500 (bad input is the client's fault, never the vault's).
 //
 // Requests that would end the fuzzing users' sessions (logging out, changing
 // or resetting their passwords, disabling them) run as a throwaway user of
-// the same role, made for that request. VAULT_API_FUZZ_TRACE=1 prints each
+// the same role, made for that request; revoking the fuzzing agent revokes a
+// throwaway agent, enrolled for that request, instead. VAULT_API_FUZZ_TRACE=1 prints each
 // answer's status and its start, to see what a corpus reaches.
 #include <signal.h>
 #include <unistd.h>
@@ -27,12 +31,17 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "custos/platform/password.hpp"
 #include "custos/platform/random.hpp"
+#include "custos/platform/timestamp.hpp"
 #include "custos/vault/open_vault.hpp"
 #include "custos/vault/request_head.hpp"
 #include "custos/vault/vault_home.hpp"
@@ -70,6 +79,19 @@ void check(const ApiResponse& response) {
   }
 }
 
+// The server's upload path: start_upload(), the body, finish_upload().
+// Nothing when the upload is refused mid-stream (too large): it is dropped
+// unfinished, as when a client is cut off.
+std::optional<ApiResponse> stream_upload(Api& api, const ApiRequest& request) {
+  auto started = api.start_upload(request);
+  if (!started) return Api::error_response(started.error(), request.request_id);
+  const auto& body = request.body;
+  if (auto wrote = started->upload->write({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}); !wrote) {
+    return std::nullopt;
+  }
+  return api.finish_upload(*started);
+}
+
 ApiRequest json_request(std::string method, std::string path, const std::string& token, json::object body) {
   ApiRequest request;
   request.method = std::move(method);
@@ -90,6 +112,9 @@ struct World {
   std::array<std::string, 5> names;
   std::array<std::string, 5> tokens;
   int throwaway = 0;
+  std::string enrollment_token;
+  std::string agent_name;
+  std::string agent_credential;
 
   Api& api() { return vault->api(); }
 
@@ -107,6 +132,16 @@ struct World {
                                              {"roles", json::array{role}}, {"password", password}}));
     if (answer.status != 201) die("creating " + name + " failed: " + answer.body);
     return login(name, password);
+  }
+
+  // A newly enrolled agent of claims: its name and credential.
+  std::pair<std::string, std::string> enroll() {
+    const std::string host = "fuzz-ws-" + std::to_string(++throwaway);
+    auto answer = api().handle(json_request("POST", "/api/v1/agents/enroll", "",
+                                            {{"token", enrollment_token}, {"hostname", host}, {"machine_id", host}}));
+    if (answer.status != 201) die("enrolling an agent failed: " + answer.body);
+    const auto body = json::parse(answer.body);
+    return {std::string(body.at("agent").at("name").as_string()), std::string(body.at("credential").as_string())};
   }
 
   World() {
@@ -138,20 +173,26 @@ struct World {
       names[i] = std::string("fuzz-") + kRoles[i];
       tokens[i] = make_user(names[i], kRoles[i]);
     }
-    // One document to point at (id 1); granting it is left to the inputs.
+    // One document to point at (id 1), granted to the clerk for 30 days, so
+    // that content and print requests reach past the grant check.
     ApiRequest upload;
     upload.method = "POST";
     upload.path = "/api/v1/documents";
     upload.query = {{"title", "seed"}, {"level", "confidential"}, {"filename", "seed.txt"}};
     upload.bearer = Secret::from_string(tokens[1]);
     upload.request_id = custos::random_id();
-    auto started = api().start_upload(upload);
-    if (!started) die("seed upload refused: " + started.error().describe());
-    const std::string_view text = "seed document";
-    if (auto wrote = started->upload->write({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}); !wrote) {
-      die(wrote.error().describe());
-    }
-    check(api().finish_upload(*started));
+    upload.body = "seed document";
+    if (auto answer = stream_upload(api(), upload); !answer || answer->status != 201) die("seed upload refused");
+    const auto until = custos::format_rfc3339(std::time(nullptr) + 30 * 86400);
+    auto granted = api().handle(json_request("POST", "/api/v1/documents/1/grants", tokens[1],
+                                             {{"user", names[2]}, {"until", until}}));
+    if (granted.status != 201) die("granting the seed document failed: " + granted.body);
+    // One enrolled workstation agent of claims; the token enrolls throwaways too.
+    auto made = api().handle(json_request("POST", "/api/v1/agents/tokens", tokens[0],
+                                          {{"department", "claims"}, {"uses", 10000}}));
+    if (made.status != 201) die("making an enrollment token failed: " + made.body);
+    enrollment_token = std::string(json::parse(made.body).at("token").as_string());
+    std::tie(agent_name, agent_credential) = enroll();
   }
   ~World() {
     vault.reset();
@@ -173,6 +214,11 @@ bool ends_sessions(const ApiRequest& request) {
   return request.method == "POST" && request.path.starts_with("/api/v1/users/");
 }
 
+// Whether `request` would revoke the fuzzing agent.
+bool revokes_agent(const ApiRequest& request, const std::string& agent_name) {
+  return request.method == "POST" && request.path == "/api/v1/agents/" + agent_name + "/revoke";
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -180,6 +226,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto& w = world();
   // 0 and 7: the head's own Authorization (if any); 1–5 a role; 6 an unknown token.
   const unsigned who = data[0] % 8;
+  const bool with_agent = (data[0] & 8) != 0;
   const std::string_view wire(reinterpret_cast<const char*>(data + 1), size - 1);
 
   http::request_parser<http::string_body> parser;
@@ -210,6 +257,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (who == 6) {
     request.bearer = Secret::from_string("cst_unknownunknownunknownunknownunknownunknow");
   }
+  if (with_agent && request.agent_credential.empty()) request.agent_credential = Secret::from_string(w.agent_credential);
+  if (revokes_agent(request, w.agent_name)) request.path = "/api/v1/agents/" + w.enroll().first + "/revoke";
 
   auto& api = w.api();
   switch (api.route(request.method, request.path)) {
@@ -219,20 +268,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case RouteKind::bulk:
       check(api.handle(request));
       break;
-    case RouteKind::upload: {
-      auto started = api.start_upload(request);
-      if (!started) {
-        check(Api::error_response(started.error(), request.request_id));
-        break;
-      }
-      const auto& body = request.body;
-      if (auto wrote = started->upload->write({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
-          !wrote) {
-        break;  // refused mid-stream (too large); the upload is dropped unfinished
-      }
-      check(api.finish_upload(*started));
+    case RouteKind::upload:
+      if (auto answer = stream_upload(api, request)) check(*answer);
       break;
-    }
     case RouteKind::download: {
       auto reader = api.start_download(request);
       if (!reader) {
