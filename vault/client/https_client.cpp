@@ -13,6 +13,7 @@
 #include <fstream>
 #include <optional>
 
+#include "custos/vault/answer.hpp"
 #include "custos/vault/client.hpp"
 #include "custos/platform/fingerprint.hpp"
 #include "custos/platform/tls_direct_socket.hpp"
@@ -52,23 +53,6 @@ Result<Url> parse_url(std::string_view url) {
     port = url.substr(colon + 1);
   }
   return Url{std::string(host), std::string(port)};
-}
-
-Error from_error_body(unsigned status, const std::string& body) {
-  boost::system::error_code ec;
-  const auto value = json::parse(body, ec);
-  if (!ec && value.is_object()) {
-    if (const auto* error = value.as_object().if_contains("error"); error != nullptr && error->is_object()) {
-      const auto& e = error->as_object();
-      const auto* code = e.if_contains("code");
-      const auto* message = e.if_contains("message");
-      if (code != nullptr && code->is_string() && message != nullptr && message->is_string()) {
-        return Error{error_code_from_string(std::string_view(code->as_string())), std::string(message->as_string())};
-      }
-    }
-  }
-  return Error{status >= 500 ? ErrorCode::unavailable : ErrorCode::internal,
-               "the vault answered HTTP " + std::to_string(status) + " without an error body"};
 }
 
 }  // namespace
@@ -169,11 +153,7 @@ Result<void> VaultClient::Impl::connect() {
 template <class Response>
 Result<json::value> VaultClient::Impl::read_json(Response& res) {
   if (!res.keep_alive()) drop();
-  if (res.result_int() >= 400) return fail(from_error_body(res.result_int(), res.body()));
-  boost::system::error_code ec;
-  auto value = json::parse(res.body(), ec);
-  if (ec) return fail(ErrorCode::corrupt, "the vault's answer is not JSON");
-  return value;
+  return read_answer(res.result_int(), res.body());
 }
 
 VaultClient::VaultClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -311,7 +291,7 @@ Result<void> VaultClient::download(std::string_view target,
     http::read(*d.stream, d.buffer, error_parser, ec);
     if (ec) return fail(d.transport_error(ec, "reading the answer"));
     if (!error_parser.get().keep_alive()) d.drop();
-    return fail(from_error_body(error_parser.get().result_int(), error_parser.get().body()));
+    return fail(error_from_answer(error_parser.get().result_int(), error_parser.get().body()));
   }
   Secret piece(256 * 1024);
   while (!parser.is_done()) {

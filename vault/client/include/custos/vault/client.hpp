@@ -45,7 +45,8 @@ class VaultClient {
   void set_token(Secret token);
   void set_agent_credential(Secret credential);
 
-  // A JSON request; `body` may be null. The answer's JSON, or its error.
+  // A JSON request; `body` may be null. The answer, always a JSON object
+  // (anything else is corrupt), or its error.
   Result<boost::json::value> call(std::string_view method, std::string_view target,
                                   const boost::json::value* body = nullptr);
   // Streams `file` as the body of a POST to `target` (never read whole).
