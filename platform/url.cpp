@@ -59,7 +59,7 @@ Result<std::string> decode_path(std::string_view path) {
   auto decoded = url_decode(path, false);
   if (!decoded) return fail(ErrorCode::invalid_argument, "the request path has bad percent-encoding");
   if (std::count(decoded->begin(), decoded->end(), '/') != std::count(path.begin(), path.end(), '/')) {
-    return fail(ErrorCode::invalid_argument, "the request path has an encoded '/' (%2F), which no name holds");
+    return fail(ErrorCode::invalid_argument, "the request path has an encoded '/' (%2F), which would move its segments");
   }
   if (!is_printable_text(*decoded)) {
     return fail(ErrorCode::invalid_argument,
