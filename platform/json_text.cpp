@@ -84,12 +84,17 @@ bool is_printable_text(std::string_view text) noexcept {
   return true;
 }
 
-std::string to_printable_text(std::string_view text) {
+namespace {
+
+// `text` as valid UTF-8 with every control character but those `keep`
+// accepts replaced by U+FFFD.
+template <class Keep>
+std::string replace_controls(std::string_view text, Keep keep) {
   const std::string valid = to_valid_utf8(text);
   std::string out;
   out.reserve(valid.size());
   for (std::size_t i = 0; i < valid.size(); ++i) {
-    if (const auto length = control_at(valid, i); length != 0) {
+    if (const auto length = control_at(valid, i); length != 0 && !keep(valid[i])) {
       out += "\xEF\xBF\xBD";  // U+FFFD
       i += length - 1;
     } else {
@@ -97,6 +102,16 @@ std::string to_printable_text(std::string_view text) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string to_printable_text(std::string_view text) {
+  return replace_controls(text, [](char) { return false; });
+}
+
+std::string to_terminal_text(std::string_view text) {
+  return replace_controls(text, [](char c) { return c == '\n'; });
 }
 
 std::string to_valid_utf8(std::string_view text) {

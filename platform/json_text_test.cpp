@@ -40,6 +40,11 @@ TEST(JsonText, ToPrintableTextReplacesBadBytesAndControls) {
   }
 }
 
+TEST(JsonText, ToTerminalTextKeepsOnlyLineBreaks) {
+  EXPECT_EQ(to_terminal_text("the policy has errors:\npolicy.toml:3:1: 规则"), "the policy has errors:\npolicy.toml:3:1: 规则");
+  EXPECT_EQ(to_terminal_text("a\x1b]0;owned\x07\r\tb\xC2\x9B\xFF\n"), "a\uFFFD]0;owned\uFFFD\uFFFD\uFFFDb\uFFFD\uFFFD\n");
+}
+
 TEST(JsonText, ToValidUtf8ReplacesOnlyBadBytes) {
   EXPECT_EQ(to_valid_utf8("投保人 ok"), "投保人 ok");
   EXPECT_EQ(to_valid_utf8(std::string_view("a\xC0\x80z", 4)), "a\xEF\xBF\xBD\xEF\xBF\xBDz");

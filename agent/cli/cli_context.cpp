@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "custos/platform/files.hpp"
+#include "custos/platform/json_text.hpp"
 #include "custos/report/table.hpp"
 
 namespace custos::cli {
@@ -84,8 +85,9 @@ int report(const Error& error, std::string_view what) {
       error.message.find("log in") == std::string::npos) {
     hint = " (log in again: custos login)";
   }
-  std::fprintf(stderr, "custos: %.*s failed: %s%s\n", static_cast<int>(what.size()), what.data(), error.message.c_str(),
-               hint.c_str());
+  // The message may come from the vault: no control character of it reaches the terminal.
+  std::fprintf(stderr, "custos: %.*s failed: %s%s\n", static_cast<int>(what.size()), what.data(),
+               to_terminal_text(error.message).c_str(), hint.c_str());
   return error.code == ErrorCode::invalid_argument ? kExitUsage : kExitRefused;
 }
 

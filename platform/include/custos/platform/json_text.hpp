@@ -28,6 +28,11 @@ std::string to_valid_utf8(std::string_view text);
 // is_printable_text() accepts (e.g. a file's name in a legacy encoding).
 std::string to_printable_text(std::string_view text);
 
+// The same with line breaks kept: text a peer sent (a vault's error
+// message, which may list a policy's errors line by line), fit for a
+// terminal: no escape sequence or other control character reaches it.
+std::string to_terminal_text(std::string_view text);
+
 // Appends `text` as a JSON string, quotes included. The escapes are fixed,
 // so equal text always gives equal bytes: \" \\ \n \r \t \b \f, \u00xx
 // (lower-case hex) for the other control characters, everything else as is;
