@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "custos/platform/secret.hpp"
@@ -19,7 +20,12 @@ namespace custos::agent {
 namespace {
 
 constexpr std::size_t kMaxRequest = 64 * 1024;
+// The whole request must arrive within this, however it trickles in: the
+// server answers one caller at a time.
 constexpr int kClientTimeoutMs = 2000;
+// A caller that stops reading its answer is dropped once a write has made
+// no progress for this long.
+constexpr int kSendTimeoutMs = 5000;
 
 Error os_failure(std::string_view what, const std::filesystem::path& path) {
   const int err = errno;
@@ -37,15 +43,18 @@ Result<sockaddr_un> address_of(const std::filesystem::path& path) {
   return address;
 }
 
-// Reads up to a newline (or EOF); false on timeout, error or a line longer
-// than `max`.
+// Reads up to a newline (or EOF) within `timeout_ms` in all; false on
+// timeout, error or a line longer than `max`.
 bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs, std::size_t max = kMaxRequest) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buffer[65536];
   std::size_t searched = 0;  // out[0, searched) holds no newline
   while (out.find('\n', searched) == std::string::npos) {
     searched = out.size();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
     pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
     const auto n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return false;
@@ -54,6 +63,22 @@ bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs, std:
     if (out.size() > max) return false;
   }
   out.resize(out.find('\n', searched));
+  return true;
+}
+
+// Writes all of `text` as long as the reader keeps taking it: false once a
+// write has waited kSendTimeoutMs without progress, or on an error.
+bool send_while_read(int fd, std::string_view text) {
+  while (!text.empty()) {
+    pollfd p{fd, POLLOUT, 0};
+    const int ready = ::poll(&p, 1, kSendTimeoutMs);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return false;
+    const auto n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
   return true;
 }
 
@@ -119,7 +144,7 @@ void LocalApiServer::answer(int client) {
   const Peer peer{credentials.uid, credentials.gid, credentials.pid};
   std::string request;
   if (!read_line(client, request)) return;
-  (void)send_all(client, handler_(request, peer) + "\n");
+  (void)send_while_read(client, handler_(request, peer) + "\n");
   wipe(request);  // a view request carries the user's session token
 }
 

@@ -7,7 +7,10 @@
 //
 // The protocol is one request line (a JSON object, at most 64 KiB, e.g.
 // {"command": "status"}) and one answer line (a JSON object; the client
-// says how long it may be), then the server closes the connection.
+// says how long it may be), then the server closes the connection. Callers
+// are answered one at a time, so none may hold the server: the request
+// line must arrive whole within 2 s, and a caller that stops reading its
+// answer for 5 s is dropped.
 //
 // Thread-safety: serve() on one thread; stop() from any. The handler is
 // called on the serving thread, one request at a time.
