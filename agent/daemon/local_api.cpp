@@ -23,9 +23,6 @@ constexpr std::size_t kMaxRequest = 64 * 1024;
 // The whole request must arrive within this, however it trickles in: the
 // server answers one caller at a time.
 constexpr int kClientTimeoutMs = 2000;
-// A caller that stops reading its answer is dropped once a write has made
-// no progress for this long.
-constexpr int kSendTimeoutMs = 5000;
 
 Error os_failure(std::string_view what, const std::filesystem::path& path) {
   const int err = errno;
@@ -63,22 +60,6 @@ bool read_line(int fd, std::string& out, int timeout_ms = kClientTimeoutMs, std:
     if (out.size() > max) return false;
   }
   out.resize(out.find('\n', searched));
-  return true;
-}
-
-// Writes all of `text` as long as the reader keeps taking it: false once a
-// write has waited kSendTimeoutMs without progress, or on an error.
-bool send_while_read(int fd, std::string_view text) {
-  while (!text.empty()) {
-    pollfd p{fd, POLLOUT, 0};
-    const int ready = ::poll(&p, 1, kSendTimeoutMs);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return false;
-    const auto n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) return false;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
   return true;
 }
 
@@ -144,7 +125,7 @@ void LocalApiServer::answer(int client) {
   const Peer peer{credentials.uid, credentials.gid, credentials.pid};
   std::string request;
   if (!read_line(client, request)) return;
-  (void)send_while_read(client, handler_(request, peer) + "\n");
+  (void)send_all(client, handler_(request, peer) + "\n");  // drops a caller that stops reading
   wipe(request);  // a view request carries the user's session token
 }
 

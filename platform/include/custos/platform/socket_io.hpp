@@ -8,8 +8,10 @@
 
 namespace custos {
 
-// Sends all of `text` (retrying on EINTR, never raising SIGPIPE); false
-// when the peer has gone or the socket fails.
-bool send_all(int fd, std::string_view text) noexcept;
+// Sends all of `text` (retrying on EINTR, never raising SIGPIPE) as long as
+// the peer keeps reading; false when the peer has gone, the socket fails, or
+// a write has waited `stall_ms` without progress: these servers answer one
+// caller at a time, and one that stops reading must not hold them.
+bool send_all(int fd, std::string_view text, int stall_ms = 5000) noexcept;
 
 }  // namespace custos
