@@ -26,6 +26,24 @@ std::size_t control_at(std::string_view valid, std::size_t i) noexcept {
   return 0;
 }
 
+// `text` as valid UTF-8 with every control character but those `keep`
+// accepts replaced by U+FFFD.
+template <class Keep>
+std::string replace_controls(std::string_view text, Keep keep) {
+  const std::string valid = to_valid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    if (const auto length = control_at(valid, i); length != 0 && !keep(valid[i])) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      i += length - 1;
+    } else {
+      out += valid[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view bytes, std::size_t* bad_at) noexcept {
@@ -83,28 +101,6 @@ bool is_printable_text(std::string_view text) noexcept {
   }
   return true;
 }
-
-namespace {
-
-// `text` as valid UTF-8 with every control character but those `keep`
-// accepts replaced by U+FFFD.
-template <class Keep>
-std::string replace_controls(std::string_view text, Keep keep) {
-  const std::string valid = to_valid_utf8(text);
-  std::string out;
-  out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    if (const auto length = control_at(valid, i); length != 0 && !keep(valid[i])) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      i += length - 1;
-    } else {
-      out += valid[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string to_printable_text(std::string_view text) {
   return replace_controls(text, [](char) { return false; });

@@ -1,6 +1,7 @@
 #include "custos/vault/vault_config.hpp"
 
 #include "custos/records/date.hpp"
+#include "custos/records/working_days.hpp"
 #include "custos/toml/config_file.hpp"
 
 #include <set>
@@ -79,6 +80,19 @@ class Reader {
         return fail(ErrorCode::invalid_argument, where(file_, item.source()) + ": " + path + " must hold strings only");
       }
       out.push_back(*value);
+    }
+    return ok();
+  }
+
+  // An array of dates written YYYY-MM-DD, each parsed once; a bad one is
+  // refused at the key's place.
+  Result<void> dates(const char* path, std::vector<records::Date>& out) {
+    std::vector<std::string> texts;
+    CUSTOS_TRY_VOID(strings(path, texts));
+    for (const auto& text : texts) {
+      auto date = records::parse_date(text);
+      if (!date) return fail(refuse(path, ": " + date.error().message));
+      out.push_back(*date);
     }
     return ok();
   }
@@ -175,20 +189,11 @@ Result<VaultConfig> load_vault_config(const std::filesystem::path& data_dir, con
   CUSTOS_TRY_VOID(r.number("limits.records_body_bytes", config.limits.records_body_bytes, 1024, std::int64_t{1} << 30));
   CUSTOS_TRY_VOID(r.number("records.due_working_days", config.records.due_working_days, 1, 60));
   CUSTOS_TRY_VOID(r.number("records.screen_every_seconds", config.screen_every_seconds, 10, 86400));
-  std::vector<std::string> holidays, extra_days;
-  CUSTOS_TRY_VOID(r.strings("records.holidays", holidays));
-  CUSTOS_TRY_VOID(r.strings("records.extra_working_days", extra_days));
+  std::vector<records::Date> holidays, extra_days;
+  CUSTOS_TRY_VOID(r.dates("records.holidays", holidays));
+  CUSTOS_TRY_VOID(r.dates("records.extra_working_days", extra_days));
   if (!holidays.empty() || !extra_days.empty()) {
-    // Each date alone first, so a bad one is named with its key and line.
-    for (const auto& [name, days] : {std::pair{"records.holidays", &holidays}, {"records.extra_working_days", &extra_days}}) {
-      for (const auto& day : *days) {
-        if (auto date = records::parse_date(day); !date) return fail(r.refuse(name, ": " + date.error().message));
-      }
-    }
-    std::vector<std::string_view> h(holidays.begin(), holidays.end()), x(extra_days.begin(), extra_days.end());
-    auto calendar = records::WorkCalendar::from_strings(h, x);
-    if (!calendar) return fail(r.refuse("records.holidays", ": " + calendar.error().message));
-    config.records.calendar = std::move(*calendar);
+    config.records.calendar = records::WorkCalendar(std::move(holidays), std::move(extra_days));
   }
   CUSTOS_TRY_VOID(r.number("agents.heartbeat_seconds", config.agents.heartbeat_seconds, 5, 3600));
   CUSTOS_TRY_VOID(r.number("agents.silent_after_missed", config.agents.silent_after_missed, 1, 100));
